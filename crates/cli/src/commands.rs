@@ -1,0 +1,356 @@
+//! Command handlers: connect, call a core use case, print.
+
+use std::process::ExitCode;
+
+use rampart_core::audit::{AuditWriter, Trail};
+use rampart_core::demo::{DemoPasswords, DemoPlan};
+use rampart_core::seed::SeedStore;
+use rampart_core::status::{self, StoreStatus};
+use rampart_core::{CoreError, ErrorCode};
+use rampart_domain::console::{ConsoleRole, Operator};
+use rampart_domain::password;
+use rampart_domain::time::{format_naive_iso, parse_naive_iso};
+use rampart_domain::trail::VerifyReport;
+use rand::SeedableRng;
+use secrecy::SecretString;
+use serde::Serialize;
+
+use crate::output::{fail, fail_core, Out};
+use crate::wiring::{self, Stores};
+use crate::{AuditCmd, Cli, Command, DemoCmd, DemoSeedArgs, ProfileCmd, UsersCmd};
+
+pub async fn run(cli: Cli, out: Out) -> ExitCode {
+    let res = match cli.command {
+        Command::Profile(cmd) => profile(cmd, &cli.stores, &out),
+        cmd => match wiring::connect(&cli.stores).await {
+            Ok(stores) => dispatch(cmd, &stores, &out).await,
+            Err(e) => Err(e),
+        },
+    };
+    match res {
+        Ok(code) => code,
+        Err(e) => fail_core(&out, &e),
+    }
+}
+
+async fn dispatch(cmd: Command, stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
+    match cmd {
+        Command::Status => status_cmd(stores, out).await,
+        Command::Demo(DemoCmd::Seed(args)) => demo_seed(args, stores, out).await,
+        Command::Audit(AuditCmd::Verify) => audit_verify(stores, out).await,
+        Command::Audit(AuditCmd::Trail { limit }) => audit_trail(stores, out, limit).await,
+        Command::Users(UsersCmd::List { role, limit, offset }) => users_list(stores, out, role, limit, offset).await,
+        Command::Users(UsersCmd::Show { who }) => users_show(stores, out, &who).await,
+        Command::Profile(_) => unreachable!("handled before connecting"),
+    }
+}
+
+/// The operator of this version's CLI: the local OS user acting as console admin. Sign-in
+/// against the user store replaces this with the desktop-shell issue; until then every action
+/// is recorded with `authenticated_by: local_bootstrap` so the trail says exactly who acted and
+/// how they were (not) authenticated.
+fn local_operator() -> Operator {
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+    Operator { id: format!("local:{user}"), role: ConsoleRole::ConsoleAdmin, authenticated_by: "local_bootstrap".into() }
+}
+
+fn writer(stores: &Stores) -> AuditWriter {
+    AuditWriter::new(
+        if stores.read_only { None } else { Some(stores.keyspace.clone()) },
+        if stores.read_only { None } else { Some(stores.index.clone()) },
+        Trail::new(stores.trail.clone()),
+        stores.clock.clone(),
+        Box::new(rand::rngs::StdRng::from_entropy()),
+    )
+}
+
+#[derive(Serialize)]
+struct StatusDoc {
+    stores: Vec<StoreStatus>,
+    trail: Result<VerifyReport, rampart_core::status::ErrorBody>,
+}
+
+async fn status_cmd(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
+    let seed = SeedStore::new(stores.keyspace.clone());
+    let mut all = vec![status::keyspace_status(&seed).await];
+    all.push(status::audit_index_status(&*stores.index, &*stores.clock).await);
+    if let Some(r) = &stores.records {
+        all.push(status::records_status(&**r).await);
+    }
+    let trail = status::trail_status(&Trail::new(stores.trail.clone())).await;
+    let doc = StatusDoc { stores: all, trail };
+    let unreachable = doc.stores.iter().any(|s| !s.reachable);
+    out.print(&doc, || {
+        let mut s = String::new();
+        for st in &doc.stores {
+            s.push_str(&format!(
+                "{:<12} {:<14} {}{}\n",
+                st.port,
+                st.backend.kind,
+                st.backend.location,
+                if st.backend.read_only { "  [read-only]" } else { "" }
+            ));
+            match (&st.server, &st.error) {
+                (Some(sv), _) => s.push_str(&format!("  reachable: {} {} ({} ms)\n", sv.kind, sv.version, sv.latency_ms)),
+                (None, Some(e)) => s.push_str(&format!("  UNREACHABLE: {}\n", e.message)),
+                _ => {}
+            }
+            for (k, v) in &st.counts {
+                s.push_str(&format!("  {k:<22} {v}\n"));
+            }
+        }
+        match &doc.trail {
+            Ok(r) if r.ok => s.push_str(&format!("admin trail: {} entries, chain intact\n", r.entries)),
+            Ok(r) => s.push_str(&format!(
+                "admin trail: BROKEN at entry {}: {}\n",
+                r.first_break.unwrap_or(0),
+                r.reason.clone().unwrap_or_default()
+            )),
+            Err(e) => s.push_str(&format!("admin trail: unavailable: {}\n", e.message)),
+        }
+        s
+    });
+    Ok(if unreachable { ExitCode::from(3) } else { ExitCode::SUCCESS })
+}
+
+/// Passwords of the demo users (demo data only; documented in the README).
+pub const DEMO_PASSWORDS: [&str; 3] = ["Rampart-demo-2026!", "차트분석-데모-비밀번호", "correct horse battery staple"];
+
+async fn demo_seed(args: DemoSeedArgs, stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
+    let now = match &args.now {
+        Some(s) => parse_naive_iso(s).map_err(|e| CoreError::Validation(format!("--now: {e}")))?,
+        None => stores.clock.now(),
+    };
+    let plan = DemoPlan { seed: args.seed, users: args.users, events: args.events, days: args.days, now };
+    // bcrypt at cost 12 is slow on purpose: hash each demo password once, off the async runtime.
+    let seed = args.seed;
+    let hashes = tokio::task::spawn_blocking(move || {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x5a17);
+        DEMO_PASSWORDS
+            .iter()
+            .map(|p| {
+                let mut salt = [0u8; 16];
+                rand::RngCore::fill_bytes(&mut rng, &mut salt);
+                password::hash_password(&SecretString::from(p.to_string()), salt)
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| CoreError::Internal(e.to_string()))?
+    .map_err(|e| CoreError::Internal(e.to_string()))?;
+    let passwords = DemoPasswords { hashes };
+    let started = std::time::Instant::now();
+    let json = out.json;
+    let progress = move |phase: &str, done: u64, total: u64| {
+        if !json {
+            eprint!("\r{phase}: {done}/{total}   ");
+        }
+    };
+    let w = writer(stores);
+    let report = rampart_core::seeding::seed_demo(
+        &w,
+        &local_operator(),
+        stores.keyspace.clone(),
+        stores.index.clone(),
+        &plan,
+        &passwords,
+        &progress,
+    )
+    .await?;
+    let mut customers = 0usize;
+    if args.customers > 0 {
+        if let Some(store) = &stores.embedded {
+            let rows = rampart_core::demo::customers(&plan, args.customers);
+            customers = rampart_store::embedded::demo_records::write_customers(store, &rows).await?;
+        }
+    }
+    if !out.json {
+        eprintln!();
+    }
+    #[derive(Serialize)]
+    struct Doc {
+        report: rampart_core::seeding::DemoReport,
+        customers: usize,
+        now: String,
+        seconds: f64,
+    }
+    let doc = Doc { report, customers, now: format_naive_iso(&plan.now), seconds: started.elapsed().as_secs_f64() };
+    out.print(&doc, || {
+        format!(
+            "demo loaded: {} users, {} key-space writes, {} events indexed, {} PII records in {:.1} s{}",
+            doc.report.users,
+            doc.report.keyspace_writes,
+            doc.report.events_indexed,
+            doc.customers,
+            doc.seconds,
+            if doc.report.resumed { format!(" (resumed; {} event chunks were already loaded)", doc.report.chunks_skipped) } else { String::new() }
+        )
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn audit_verify(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
+    let report = Trail::new(stores.trail.clone()).verify().await?;
+    out.print(&report, || {
+        if report.ok {
+            format!("admin trail intact: {} entries; head {}", report.entries, report.head_hash.clone().unwrap_or_else(|| "(empty)".into()))
+        } else {
+            format!(
+                "admin trail BROKEN at entry {}: {}",
+                report.first_break.unwrap_or(0),
+                report.reason.clone().unwrap_or_default()
+            )
+        }
+    });
+    Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(5) })
+}
+
+async fn audit_trail(stores: &Stores, out: &Out, limit: usize) -> Result<ExitCode, CoreError> {
+    let entries = Trail::new(stores.trail.clone()).recent(0, limit).await?;
+    let docs: Vec<serde_json::Value> = entries
+        .into_iter()
+        .map(|e| match e {
+            Ok(e) => serde_json::to_value(e).unwrap_or_default(),
+            Err(reason) => serde_json::json!({ "unreadable": reason }),
+        })
+        .collect();
+    out.print(&docs, || {
+        docs.iter()
+            .map(|d| format!(
+                "#{} {} {} {} {} {}",
+                d["seq"], d["at"].as_str().unwrap_or(""), d["actor"].as_str().unwrap_or(""),
+                d["action"].as_str().unwrap_or(""), d["subject"].as_str().unwrap_or("-"), d["outcome"].as_str().unwrap_or("")
+            ))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn users_list(stores: &Stores, out: &Out, role: Option<String>, limit: usize, offset: usize) -> Result<ExitCode, CoreError> {
+    let role = match role {
+        Some(r) => Some(rampart_domain::user::Role::parse(&r).ok_or_else(|| {
+            CoreError::Validation(format!("`{r}` is not a role; use admin, premium_user, basic_user or guest"))
+        })?),
+        None => None,
+    };
+    let seed = SeedStore::new(stores.keyspace.clone());
+    let mut listing = seed.list_users().await?;
+    listing.users.retain(|u| role.is_none_or(|r| u.role == r));
+    // Stable order for paging: newest accounts first, then id.
+    listing.users.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
+    let total = listing.users.len();
+    let page: Vec<_> = listing.users.into_iter().skip(offset).take(limit).collect();
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        total: usize,
+        offset: usize,
+        users: &'a [rampart_domain::user::UserRecord],
+        unreadable: &'a [rampart_core::seed::Unreadable],
+    }
+    let doc = Doc { total, offset, users: &page, unreadable: &listing.unreadable };
+    out.print(&doc, || {
+        let mut s = format!("{total} users ({} unreadable)\n", listing.unreadable.len());
+        for u in &page {
+            s.push_str(&format!(
+                "{:<28} {:<13} {:<7} mfa:{:<3} {:<32} {}\n",
+                u.id,
+                u.role.as_str(),
+                if u.is_active { "active" } else { "INACTIVE" },
+                if u.mfa_enabled { "on" } else { "off" },
+                u.email,
+                u.username
+            ));
+        }
+        for bad in &listing.unreadable {
+            s.push_str(&format!("UNREADABLE {}: {}\n", bad.key, bad.reason));
+        }
+        s
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn users_show(stores: &Stores, out: &Out, who: &str) -> Result<ExitCode, CoreError> {
+    let seed = SeedStore::new(stores.keyspace.clone());
+    let id = if who.contains('@') {
+        seed.user_id_by_email(who).await?.ok_or_else(|| CoreError::NotFound(format!("no user with e-mail `{who}`")))?
+    } else {
+        who.to_string()
+    };
+    let user = seed.user(&id).await?.ok_or_else(|| CoreError::NotFound(format!("user `{id}`")))?;
+    let mfa = seed.mfa_summary(&id).await;
+    let (sessions, bad_sessions) = seed.sessions_of(&id).await?;
+    #[derive(Serialize)]
+    struct Doc {
+        user: rampart_domain::user::UserRecord,
+        mfa: Option<rampart_domain::mfa::MfaSummary>,
+        mfa_error: Option<String>,
+        sessions: Vec<rampart_domain::token::RefreshRecord>,
+        unreadable: Vec<rampart_core::seed::Unreadable>,
+    }
+    let (mfa, mfa_error) = match mfa {
+        Ok(m) => (m, None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let doc = Doc { user, mfa, mfa_error, sessions, unreadable: bad_sessions };
+    out.print(&doc, || {
+        let u = &doc.user;
+        let mut s = format!(
+            "{}\n  e-mail: {}\n  name: {}\n  role: {} ({})\n  active: {}\n  MFA: {}\n  created: {}\n  last login: {}\n  sessions: {}\n",
+            u.id,
+            u.email,
+            u.username,
+            u.role.as_str(),
+            rampart_domain::user::join_permissions(&u.permissions),
+            u.is_active,
+            match (&doc.mfa, &doc.mfa_error) {
+                (Some(m), _) => format!("enabled {} ({} backup codes left)", m.enabled_at.clone().unwrap_or_default(), m.backup_codes_left),
+                (None, Some(e)) => format!("UNREADABLE: {e}"),
+                (None, None) => if u.mfa_enabled { "flag on but no mfa record".into() } else { "off".into() },
+            },
+            u.created_at.map(|t| format_naive_iso(&t)).unwrap_or_default(),
+            u.last_login.map(|t| format_naive_iso(&t)).unwrap_or_else(|| "never".into()),
+            doc.sessions.len()
+        );
+        for w in &u.warnings {
+            s.push_str(&format!("  warning: {w}\n"));
+        }
+        s
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn profile(cmd: ProfileCmd, flags: &wiring::StoreFlags, out: &Out) -> Result<ExitCode, CoreError> {
+    let mut all = wiring::load_profiles()?;
+    match cmd {
+        ProfileCmd::Save { name } => {
+            let mut f = flags.clone();
+            f.profile = None;
+            f.password_stdin = None;
+            all.insert(name.clone(), f);
+            let path = wiring::save_profiles(&all)?;
+            out.print(&serde_json::json!({"saved": name, "file": path}), || format!("saved profile `{name}` in {}", path.display()));
+        }
+        ProfileCmd::List => out.print(&all, || {
+            all.iter()
+                .map(|(n, f)| format!(
+                    "{n}: redis={} es={} sql={} embedded={}{}",
+                    f.redis.as_deref().unwrap_or("-"),
+                    f.es.as_deref().unwrap_or("-"),
+                    f.sql.as_deref().unwrap_or("-"),
+                    f.embedded.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "-".into()),
+                    if f.read_only { " [read-only]" } else { "" }
+                ))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }),
+        ProfileCmd::Remove { name } => {
+            if all.remove(&name).is_none() {
+                return Ok(fail(out, ErrorCode::NotFound, &format!("no profile `{name}`")));
+            }
+            wiring::save_profiles(&all)?;
+            out.print(&serde_json::json!({"removed": name}), || format!("removed profile `{name}`"));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,119 @@
+//! `rampart`: the command line over rampart-core. Every command takes `--json`; failures exit
+//! non-zero with `{"error": {"code", "message"}}`. Secrets come from the environment or stdin,
+//! never from argv (argv is visible to every local user through /proc).
+
+mod output;
+mod wiring;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use rampart_core::ErrorCode;
+
+use crate::output::{fail, Out};
+use crate::wiring::StoreFlags;
+
+#[derive(Parser, Debug)]
+#[command(name = "rampart", version, about = "Rampart security console (command line)")]
+struct Cli {
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(flatten)]
+    stores: StoreFlags,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Reachability, versions and counts per store, and the admin trail's state.
+    Status,
+    /// Demo data.
+    #[command(subcommand)]
+    Demo(DemoCmd),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// The service's users (read-only in this version).
+    #[command(subcommand)]
+    Users(UsersCmd),
+    /// Saved store profiles (URLs and secret references only; never secrets).
+    #[command(subcommand)]
+    Profile(ProfileCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum DemoCmd {
+    /// Fill an empty store with deterministic demo data (resumable).
+    Seed(DemoSeedArgs),
+}
+
+#[derive(Args, Debug)]
+struct DemoSeedArgs {
+    /// Seed of the generator: the same seed and --now give the same data.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[arg(long, default_value_t = 10_000)]
+    users: usize,
+    #[arg(long, default_value_t = 1_000_000)]
+    events: usize,
+    /// Days of audit history.
+    #[arg(long, default_value_t = 120)]
+    days: i64,
+    /// "Now" of the demo, naive UTC ISO (default: the current time).
+    #[arg(long)]
+    now: Option<String>,
+    /// PII records to create in the embedded file's `customers` table (or --sql).
+    #[arg(long, default_value_t = 5_000)]
+    customers: usize,
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCmd {
+    /// Verify the admin trail's hash chain; report the first break.
+    Verify,
+    /// The newest admin-trail entries.
+    Trail {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UsersCmd {
+    /// List users (SCAN-based); unreadable records are listed with their reason.
+    List {
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+    },
+    /// One user by id (`user_…`) or e-mail.
+    Show { who: String },
+}
+
+#[derive(Subcommand, Debug)]
+enum ProfileCmd {
+    /// Save the store flags given on this command line under NAME.
+    Save { name: String },
+    /// List saved profiles.
+    List,
+    /// Remove a saved profile.
+    Remove { name: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    wiring::init_tracing();
+    let out = Out { json: cli.json };
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&out, ErrorCode::Internal, &format!("cannot start the runtime: {e}")),
+    };
+    rt.block_on(commands::run(cli, out))
+}
+
+mod commands;

@@ -1,0 +1,55 @@
+//! The one path every mutation takes: authorize by console role, act, audit both outcomes.
+
+use std::future::Future;
+
+use rampart_domain::console::{allows, Capability, Operator};
+use rampart_domain::trail::Outcome;
+use serde_json::{Map, Value};
+
+use crate::audit::{AuditAction, AuditWriter, Recorded};
+use crate::ports::StoreError;
+use crate::CoreError;
+
+/// Run a mutation for `operator`. A role without `capability` is refused before anything is
+/// touched, and the refusal is audited; otherwise the action runs and its success or failure is
+/// audited (a read-only profile's refusal is audited as refused). The closure returns its value
+/// and extra audit details (counts, ids; never secrets).
+pub async fn mutate<T, F, Fut>(
+    audit: &AuditWriter,
+    operator: &Operator,
+    capability: Capability,
+    action: AuditAction,
+    f: F,
+) -> Result<(T, Recorded), CoreError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(T, Map<String, Value>), CoreError>>,
+{
+    if !allows(operator.role, capability) {
+        let why = format!(
+            "the console role {} may not perform {}",
+            operator.role.as_str(),
+            action.action
+        );
+        audit.record(operator, &action, Outcome::Refused, Some(&why)).await?;
+        return Err(CoreError::Forbidden(why));
+    }
+    match f().await {
+        Ok((value, extra)) => {
+            let mut action = action;
+            action.details.extend(extra);
+            let rec = audit.record(operator, &action, Outcome::Success, None).await?;
+            Ok((value, rec))
+        }
+        Err(e) => {
+            let outcome = match &e {
+                CoreError::Store(StoreError::ReadOnly { .. }) | CoreError::Forbidden(_) => {
+                    Outcome::Refused
+                }
+                _ => Outcome::Failure,
+            };
+            audit.record(operator, &action, outcome, Some(&e.to_string())).await?;
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Rampart's use cases and the ports they need.
+//!
+//! Data flows one way: a shell (desktop or CLI) calls a use case here; the use case checks the
+//! operator's console role, acts through a port, and audits both outcomes. Adapters for the
+//! ports live in `rampart-store`; nothing in this crate opens a socket or a file.
+
+pub mod audit;
+pub mod demo;
+pub mod error;
+pub mod guard;
+pub mod ports;
+pub mod seed;
+pub mod seeding;
+pub mod status;
+
+pub use error::{CoreError, ErrorCode};

@@ -1,0 +1,36 @@
+//! Rampart's pure domain: the seed service's byte formats and the rules around them.
+//!
+//! Nothing here performs I/O, reads the clock or uses a global RNG: time comes in as
+//! `chrono::NaiveDateTime` (naive UTC, as the seed stores it) and randomness as `&mut dyn RngCore`.
+//! Every format cites the section of `shared/seed/CONTRACT.md` it implements.
+//!
+//! Layers, bottom up:
+//! - codecs: [`time`] (naive-UTC ISO), [`pyrepr`] (Python `str(dict)`), [`pyjson`]
+//!   (Python `json.dumps`), [`fernet`], [`kdf`], [`totp`], [`password`] (bcrypt);
+//! - seed records: [`user`], [`mfa`], [`token`], [`apikey`], [`keyrecord`], [`audit`],
+//!   [`limits`] (rate limits, reputations, locks, blocks), [`keys`] (key names);
+//! - Rampart's own: [`trail`] (hash-chained admin trail), [`pii`] (seed masking rules).
+
+pub mod apikey;
+pub mod audit;
+pub mod console;
+pub mod error;
+pub mod fernet;
+pub mod ids;
+pub mod kdf;
+pub mod keyrecord;
+pub mod keys;
+pub mod limits;
+pub mod mfa;
+pub mod password;
+pub mod pii;
+pub mod pyjson;
+pub mod pyrepr;
+pub mod time;
+pub mod token;
+pub mod totp;
+pub mod trail;
+pub mod unicode_tables;
+pub mod user;
+
+pub use error::FormatError;

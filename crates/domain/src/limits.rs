@@ -1,0 +1,123 @@
+//! Rate limits, IP reputations, account locks and IP blocks (CONTRACT §5.3, §5.4, §6.2).
+
+use chrono::{Duration, NaiveDateTime};
+use serde::Serialize;
+
+use crate::apikey::py_int;
+use crate::error::FormatError;
+use crate::time::{format_naive_iso, parse_naive_iso};
+
+/// `(endpoint type, requests, window seconds)` of the middleware; unknown types use `default`'s.
+pub const RATE_LIMITS: [(&str, u64, u64); 3] = [("default", 100, 60), ("auth", 10, 60), ("sensitive", 5, 60)];
+pub const REPUTATION_TTL_SECS: u64 = 3600;
+pub const LOCK_MINUTES: i64 = 15;
+pub const BLOCK_MINUTES: i64 = 30;
+/// Failures from one IP in five minutes that lock the account and block the IP.
+pub const LOCKOUT_THRESHOLD: u64 = 5;
+pub const LOCKOUT_WINDOW_MINUTES: i64 = 5;
+
+pub fn rate_limit_for(endpoint_type: &str) -> (u64, u64) {
+    RATE_LIMITS
+        .iter()
+        .find(|(t, _, _)| *t == endpoint_type)
+        .map(|(_, n, w)| (*n, *w))
+        .unwrap_or((100, 60))
+}
+
+/// A `rate_limit:*` counter as the middleware reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RateLimitState {
+    pub count: i64,
+    pub limit: u64,
+    /// The middleware denies when `count >= limit`.
+    pub limited: bool,
+}
+
+pub fn rate_limit_state(endpoint_type: &str, value: &[u8]) -> Result<RateLimitState, FormatError> {
+    let s = std::str::from_utf8(value).map_err(|_| FormatError::NotUtf8)?;
+    let count = py_int(s).ok_or_else(|| FormatError::invalid("rate_limit", format!("`{s}` is not an integer")))?;
+    let (limit, _) = rate_limit_for(endpoint_type);
+    Ok(RateLimitState { count, limit, limited: count >= limit as i64 })
+}
+
+/// Python `float(str)`: surrounding whitespace, underscores between digits, `nan`/`inf`.
+pub fn py_float(s: &str) -> Option<f64> {
+    let t = s.trim();
+    if t.is_empty() || t.starts_with('_') || t.ends_with('_') || t.contains("__") {
+        return None;
+    }
+    let clean: String = t.chars().filter(|c| *c != '_').collect();
+    clean.parse::<f64>().ok()
+}
+
+/// Python `str(float)` for the values the service caches (`0.8`, `0.35`, `0.0`).
+pub fn py_float_str(v: f64) -> String {
+    crate::pyrepr::to_repr(&crate::pyrepr::PyValue::Float(v))
+}
+
+/// An `ip_reputation:*` score and the service's verdict on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reputation {
+    pub score: f64,
+    /// `reputation and reputation < 0.5`: a score of exactly 0.0 (the worst) is allowed because
+    /// it is falsy in Python (CONTRACT §7.8); NaN compares false and is allowed too.
+    pub blocked_by_service: bool,
+    /// What a sound rule (`score <= 0.5`, NaN suspicious) would say; shown next to the
+    /// service's verdict so the weakness is visible.
+    pub suspicious: bool,
+}
+
+pub fn reputation(value: &[u8]) -> Result<Reputation, FormatError> {
+    let s = std::str::from_utf8(value).map_err(|_| FormatError::NotUtf8)?;
+    let score = py_float(s).ok_or_else(|| FormatError::invalid("ip_reputation", format!("`{s}` is not a float")))?;
+    Ok(Reputation {
+        score,
+        blocked_by_service: score != 0.0 && score < 0.5,
+        suspicious: score.is_nan() || score <= 0.5,
+    })
+}
+
+/// The value of `account_lock:{id}` / `ip_block:{ip}`: the naive-UTC end time.
+pub fn lock_value(now: &NaiveDateTime, minutes: i64) -> (String, u64) {
+    let until = *now + Duration::minutes(minutes);
+    (format_naive_iso(&until), (minutes * 60) as u64)
+}
+
+pub fn parse_lock_value(value: &[u8]) -> Result<NaiveDateTime, FormatError> {
+    let s = std::str::from_utf8(value).map_err(|_| FormatError::NotUtf8)?;
+    parse_naive_iso(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reputation_verdict_reproduces_the_fail_open_rule() {
+        let cases = [
+            ("0.8", false, false),
+            ("0.35", true, true),
+            ("0.0", false, true),
+            ("0.5", false, true),
+            ("nan", false, true),
+            (" 1e-3 ", true, true),
+            ("inf", false, false),
+        ];
+        for (v, blocked, suspicious) in cases {
+            let r = reputation(v.as_bytes()).unwrap();
+            assert_eq!((r.blocked_by_service, r.suspicious), (blocked, suspicious), "score {v}");
+        }
+        assert!(reputation(b"high").is_err());
+    }
+
+    #[test]
+    fn rate_limits_and_locks() {
+        assert_eq!(rate_limit_for("auth"), (10, 60));
+        assert_eq!(rate_limit_for("authors"), (100, 60), "unknown types use default numbers");
+        assert!(rate_limit_state("sensitive", b"5").unwrap().limited);
+        assert!(!rate_limit_state("default", b"99").unwrap().limited);
+        let now = parse_naive_iso("2026-11-24T04:00:00.5").unwrap();
+        assert_eq!(lock_value(&now, 15), ("2026-11-24T04:15:00.500000".into(), 900));
+        assert_eq!(lock_value(&now, 30).1, 1800);
+    }
+}

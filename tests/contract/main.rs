@@ -1,0 +1,6 @@
+//! Contract suites: the same cases run against every backend of a port, on real servers.
+//! Backends come from `rampart-testkit` (the machine's servers, or throwaway ones it starts).
+
+mod audit_index;
+mod keyspace;
+mod record_source;
