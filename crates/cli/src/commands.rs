@@ -67,7 +67,14 @@ fn writer(stores: &Stores) -> AuditWriter {
 #[derive(Serialize)]
 struct StatusDoc {
     stores: Vec<StoreStatus>,
-    trail: Result<VerifyReport, rampart_core::status::ErrorBody>,
+    trail: TrailStatus,
+}
+
+/// The admin trail's verify report, or why it could not be read.
+#[derive(Serialize)]
+struct TrailStatus {
+    report: Option<VerifyReport>,
+    error: Option<rampart_core::status::ErrorBody>,
 }
 
 async fn status_cmd(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
@@ -77,7 +84,10 @@ async fn status_cmd(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
     if let Some(r) = &stores.records {
         all.push(status::records_status(&**r).await);
     }
-    let trail = status::trail_status(&Trail::new(stores.trail.clone())).await;
+    let trail = match status::trail_status(&Trail::new(stores.trail.clone())).await {
+        Ok(r) => TrailStatus { report: Some(r), error: None },
+        Err(e) => TrailStatus { report: None, error: Some(e) },
+    };
     let doc = StatusDoc { stores: all, trail };
     let unreachable = doc.stores.iter().any(|s| !s.reachable);
     out.print(&doc, || {
@@ -99,14 +109,15 @@ async fn status_cmd(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
                 s.push_str(&format!("  {k:<22} {v}\n"));
             }
         }
-        match &doc.trail {
-            Ok(r) if r.ok => s.push_str(&format!("admin trail: {} entries, chain intact\n", r.entries)),
-            Ok(r) => s.push_str(&format!(
+        match (&doc.trail.report, &doc.trail.error) {
+            (Some(r), _) if r.ok => s.push_str(&format!("admin trail: {} entries, chain intact\n", r.entries)),
+            (Some(r), _) => s.push_str(&format!(
                 "admin trail: BROKEN at entry {}: {}\n",
                 r.first_break.unwrap_or(0),
                 r.reason.clone().unwrap_or_default()
             )),
-            Err(e) => s.push_str(&format!("admin trail: unavailable: {}\n", e.message)),
+            (None, Some(e)) => s.push_str(&format!("admin trail: unavailable: {}\n", e.message)),
+            (None, None) => {}
         }
         s
     });
@@ -119,7 +130,9 @@ pub const DEMO_PASSWORDS: [&str; 3] = ["Rampart-demo-2026!", "차트분석-데�
 async fn demo_seed(args: DemoSeedArgs, stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
     let now = match &args.now {
         Some(s) => parse_naive_iso(s).map_err(|e| CoreError::Validation(format!("--now: {e}")))?,
-        None => stores.clock.now(),
+        None => rampart_core::seeding::resume_point(&*stores.keyspace, args.seed, args.users, args.events)
+            .await?
+            .unwrap_or_else(|| stores.clock.now()),
     };
     let plan = DemoPlan { seed: args.seed, users: args.users, events: args.events, days: args.days, now };
     // bcrypt at cost 12 is slow on purpose: hash each demo password once, off the async runtime.

@@ -39,6 +39,22 @@ pub struct DemoReport {
 /// Progress callback: (phase, done, total).
 pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
 
+/// The `now` of an earlier run of the same plan (seed, users, events) found in the store, so a
+/// re-run without `--now` resumes that run instead of conflicting with it.
+pub async fn resume_point(
+    ks: &dyn KeySpace,
+    seed: u64,
+    users: usize,
+    events: usize,
+) -> Result<Option<chrono::NaiveDateTime>, CoreError> {
+    let Some(raw) = ks.get(CHECKPOINT).await? else { return Ok(None) };
+    let Ok(cp) = serde_json::from_slice::<Checkpoint>(&raw) else { return Ok(None) };
+    if (cp.seed, cp.users, cp.events) != (seed, users, events) {
+        return Ok(None);
+    }
+    Ok(rampart_domain::time::parse_naive_iso(&cp.now).ok())
+}
+
 /// Load the plan into `ks` (the seed's key space) and `index` (searchable events). Refuses a
 /// non-empty key space that holds no checkpoint of the same plan: demo data must never be mixed
 /// into a real deployment's store.

@@ -1,0 +1,195 @@
+//! Benchmarks against the Python peer, on the same Redis and the same data, in one run. Prints a
+//! markdown table with each target and whether it is met. Run with `scripts/bench.sh`.
+//!
+//! Data: `--users` seed user hashes (default 1,000,000) written by Rust in the seed's exact
+//! format. Passwords are not part of the scan, so no bcrypt hashing is needed for the data.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use rampart_core::ports::{KeySpace, Write, MAX_BATCH};
+use rampart_core::seed::SeedStore;
+use rampart_domain::keyrecord::KeyRecord;
+use rampart_domain::{ids, kdf, time::format_naive_iso, user};
+use rampart_store::redis::{RedisKeySpace, RedisOptions};
+use rand::{Rng, RngCore, SeedableRng};
+use secrecy::SecretBox;
+use serde_json::Value;
+
+#[derive(Parser)]
+struct Args {
+    #[arg(long, default_value_t = 1_000_000)]
+    users: usize,
+    /// Scan repetitions (the best run is reported; each side gets the same number).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    #[arg(long, default_value_t = 20_000)]
+    fernet_n: usize,
+    #[arg(long, default_value_t = 20)]
+    pbkdf2_n: usize,
+}
+
+struct Row {
+    what: String,
+    rust: String,
+    python: String,
+    ratio: String,
+    target: String,
+    met: bool,
+}
+
+fn py(args: &[&str]) -> Value {
+    let script = rampart_testkit::repo_root().join("tests/python/bench_peer.py");
+    rampart_testkit::run_python(&script, args, None)
+}
+
+fn best<F: FnMut() -> Duration>(runs: usize, mut f: F) -> Duration {
+    (0..runs.max(1)).map(|_| f()).min().unwrap_or_default()
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let lease = rampart_testkit::redis().await;
+    let ks = Arc::new(
+        RedisKeySpace::connect(RedisOptions {
+            url: lease.url.clone(),
+            username: None,
+            password: None,
+            db: None,
+            read_only: false,
+            timeout: Duration::from_secs(60),
+            tls_insecure: false,
+        })
+        .await
+        .expect("connect to Redis"),
+    );
+    eprintln!("loading {} user hashes into {} ...", args.users, lease.url);
+    let t = Instant::now();
+    load_users(&*ks, args.users).await;
+    eprintln!("loaded in {:.1} s", t.elapsed().as_secs_f64());
+
+    let mut rows = Vec::new();
+
+    // 1. scan + decode every user hash.
+    let seed = SeedStore::new(ks.clone());
+    let mut decoded = 0;
+    let mut rust = Duration::MAX;
+    for _ in 0..args.runs.max(1) {
+        let t = Instant::now();
+        let listing = seed.list_users().await.expect("list users");
+        rust = rust.min(t.elapsed());
+        decoded = listing.users.len();
+    }
+    assert_eq!(decoded, args.users, "every user decoded");
+    let mut python = f64::MAX;
+    for _ in 0..args.runs.max(1) {
+        let v = py(&["scan-users", "--redis", &lease.url]);
+        assert_eq!(v["decoded"].as_u64(), Some(args.users as u64), "python decoded every user: {v}");
+        python = python.min(v["seconds"].as_f64().unwrap());
+    }
+    let ratio = python / rust.as_secs_f64();
+    let scaled_limit = 3.5 * args.users as f64 / 1_000_000.0;
+    rows.push(Row {
+        what: format!("scan + decode {} user hashes", args.users),
+        rust: format!("{:.2} s", rust.as_secs_f64()),
+        python: format!("{python:.2} s (redis-py SCAN + pipelined HGETALL)"),
+        ratio: format!("{ratio:.1}x"),
+        target: format!("<= {scaled_limit:.2} s and >= 4x"),
+        met: rust.as_secs_f64() <= scaled_limit && ratio >= 4.0,
+    });
+
+    // 2. Fernet unwrap + rewrap of a key record, the wrapping key derived once.
+    let wrapping = kdf::wrapping_key(&[9u8; 32]);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    let rec = KeyRecord {
+        key_id: ids::new_key_id(&mut rng),
+        key_data: SecretBox::new(Box::new(vec![1u8; 32])),
+        algorithm: "AES-256-GCM".into(),
+        created_at: chrono::Utc::now().naive_utc(),
+        expires_at: None,
+        is_active: true,
+        purpose: "pii".into(),
+    };
+    let mut token = rec.wrap(&wrapping, 1_700_000_000, [2u8; 16]);
+    let n = args.fernet_n;
+    let rust = best(args.runs, || {
+        let t = Instant::now();
+        for _ in 0..n {
+            let r = KeyRecord::unwrap(&wrapping, token.as_bytes()).expect("unwrap");
+            let mut iv = [0u8; 16];
+            rng.fill_bytes(&mut iv);
+            token = r.wrap(&wrapping, 1_700_000_000, iv);
+        }
+        t.elapsed()
+    });
+    let v = py(&["fernet-rewrap", "--n", &n.to_string()]);
+    let python = v["seconds"].as_f64().unwrap();
+    let ratio = python / rust.as_secs_f64();
+    rows.push(Row {
+        what: format!("Fernet unwrap + rewrap of a key record (x{n})"),
+        rust: format!("{:.1} us/op", rust.as_secs_f64() * 1e6 / n as f64),
+        python: format!("{:.1} us/op (cryptography)", python * 1e6 / n as f64),
+        ratio: format!("{ratio:.1}x"),
+        target: ">= 10x".into(),
+        met: ratio >= 10.0,
+    });
+
+    // 3. PBKDF2-HMAC-SHA256 at 100,000 iterations (one field key).
+    let n = args.pbkdf2_n;
+    let t = Instant::now();
+    for i in 0..n {
+        let _ = kdf::field_key(&[3u8; 32], &format!("field_{i}"));
+    }
+    let per = t.elapsed().as_secs_f64() * 1e3 / n as f64;
+    let v = py(&["pbkdf2", "--n", &n.to_string()]);
+    let py_per = v["seconds"].as_f64().unwrap() * 1e3 / n as f64;
+    rows.push(Row {
+        what: "PBKDF2-HMAC-SHA256, 100,000 iterations".into(),
+        rust: format!("{per:.2} ms"),
+        python: format!("{py_per:.2} ms (cryptography)"),
+        ratio: format!("{:.1}x", py_per / per),
+        target: "<= 10 ms".into(),
+        met: per <= 10.0,
+    });
+
+    println!("| benchmark | Rust | Python peer | speed-up | target | met |");
+    println!("|---|---|---|---|---|---|");
+    for r in &rows {
+        println!("| {} | {} | {} | {} | {} | {} |", r.what, r.rust, r.python, r.ratio, r.target, if r.met { "yes" } else { "NO" });
+    }
+    drop(lease);
+    if rows.iter().any(|r| !r.met) {
+        std::process::exit(1);
+    }
+}
+
+/// Write `n` user hashes exactly as the seed's `_save_user` does (plus `last_login` for most),
+/// in pipelines of at most 1000 commands.
+async fn load_users(ks: &dyn KeySpace, n: usize) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
+    let now = chrono::Utc::now().naive_utc();
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    for i in 0..n {
+        let id = ids::new_user_id(&mut rng);
+        let role = user::Role::ALL[rng.gen_range(0..4)];
+        let created = now - chrono::Duration::seconds(rng.gen_range(0..60_000_000));
+        let mut fields = user::new_user_fields(&format!("user{i}@example.com"), &format!("사용자{i}"), role, &created);
+        if rng.gen_bool(0.8) {
+            let last = now - chrono::Duration::seconds(rng.gen_range(0..20_000_000));
+            fields.push(("last_login".into(), format_naive_iso(&last).into_bytes()));
+        }
+        if rng.gen_bool(0.3) {
+            fields[5].1 = b"true".to_vec();
+        }
+        batch.push(Write::HSet { key: format!("user:{id}"), fields });
+        if batch.len() == MAX_BATCH {
+            ks.apply_bulk(&batch).await.expect("bulk load");
+            batch.clear();
+        }
+    }
+    if !batch.is_empty() {
+        ks.apply_bulk(&batch).await.expect("bulk load");
+    }
+}
