@@ -45,7 +45,9 @@ fn get<'a>(fields: &'a [(Vec<u8>, Vec<u8>)], name: &str) -> Result<Option<&'a st
     fields
         .iter()
         .find(|(k, _)| k.as_slice() == name.as_bytes())
-        .map(|(_, v)| std::str::from_utf8(v).map_err(|_| FormatError::invalid(name, "is not UTF-8")))
+        .map(|(_, v)| {
+            std::str::from_utf8(v).map_err(|_| FormatError::invalid(name, "is not UTF-8"))
+        })
         .transpose()
 }
 
@@ -121,7 +123,10 @@ impl ApiKeyRecord {
             }
         }
         let Some(limit) = py_int(&self.usage_limit) else {
-            return ApiKeyState::Broken(format!("usage_limit `{}` is not an integer", self.usage_limit));
+            return ApiKeyState::Broken(format!(
+                "usage_limit `{}` is not an integer",
+                self.usage_limit
+            ));
         };
         let used = match usage {
             None | Some("") => 0,
@@ -155,7 +160,11 @@ pub fn py_int(s: &str) -> Option<i64> {
         Some(d) => (true, d),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return None;
     }
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
@@ -193,7 +202,11 @@ mod tests {
             (rec("true", None, "1000"), Some("5"), ApiKeyState::Valid),
             (rec("True", None, "1000"), None, ApiKeyState::Inactive),
             (rec("1", None, "1000"), None, ApiKeyState::Inactive),
-            (rec("true", Some("2026-11-23T00:00:00"), "1000"), None, ApiKeyState::Expired),
+            (
+                rec("true", Some("2026-11-23T00:00:00"), "1000"),
+                None,
+                ApiKeyState::Expired,
+            ),
             (rec("true", Some(""), "1000"), None, ApiKeyState::Valid),
             (rec("true", None, "10"), Some("10"), ApiKeyState::OverQuota),
             (rec("true", None, " 1_0 "), Some("9"), ApiKeyState::Valid),
@@ -201,18 +214,27 @@ mod tests {
         for (r, usage, want) in cases {
             assert_eq!(r.state(usage, &now()), want, "{r:?} usage {usage:?}");
         }
-        assert!(matches!(rec("true", None, "").state(None, &now()), ApiKeyState::Broken(_)));
         assert!(matches!(
-            rec("true", Some("2030-01-01T00:00:00+00:00"), "1").state(None, &now()),
+            rec("true", None, "").state(None, &now()),
             ApiKeyState::Broken(_)
-        ), "an aware expiry makes the service raise TypeError");
+        ));
+        assert!(
+            matches!(
+                rec("true", Some("2030-01-01T00:00:00+00:00"), "1").state(None, &now()),
+                ApiKeyState::Broken(_)
+            ),
+            "an aware expiry makes the service raise TypeError"
+        );
     }
 
     #[test]
     fn new_record_round_trips_through_fields() {
         let r = ApiKeyRecord::new("ak_1", "user_1", "read_stock_data", 1000, 100, &now(), None);
-        let f: Vec<(Vec<u8>, Vec<u8>)> =
-            r.to_fields().into_iter().map(|(k, v)| (k.into_bytes(), v)).collect();
+        let f: Vec<(Vec<u8>, Vec<u8>)> = r
+            .to_fields()
+            .into_iter()
+            .map(|(k, v)| (k.into_bytes(), v))
+            .collect();
         assert_eq!(ApiKeyRecord::from_hash(&f).unwrap().unwrap(), r);
         assert_eq!(r.is_active.as_deref(), Some("true"));
     }

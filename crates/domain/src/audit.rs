@@ -112,7 +112,10 @@ impl AuditEvent {
         m.insert("user_id".into(), opt(&self.user_id));
         m.insert("ip_address".into(), Value::String(self.ip_address.clone()));
         m.insert("user_agent".into(), Value::String(self.user_agent.clone()));
-        m.insert("timestamp".into(), Value::String(format_naive_iso(&self.timestamp)));
+        m.insert(
+            "timestamp".into(),
+            Value::String(format_naive_iso(&self.timestamp)),
+        );
         m.insert("resource".into(), opt(&self.resource));
         m.insert("action".into(), Value::String(self.action.clone()));
         m.insert("result".into(), Value::String(self.result.clone()));
@@ -126,7 +129,10 @@ impl AuditEvent {
     /// an aware timestamp).
     pub fn from_seed_json(bytes: &[u8]) -> Result<Self, FormatError> {
         if bytes.len() > MAX_EVENT_BYTES {
-            return Err(FormatError::TooLarge { size: bytes.len(), limit: MAX_EVENT_BYTES });
+            return Err(FormatError::TooLarge {
+                size: bytes.len(),
+                limit: MAX_EVENT_BYTES,
+            });
         }
         let text = std::str::from_utf8(bytes).map_err(|_| FormatError::NotUtf8)?;
         let v = pyjson::loads(text, MAX_EVENT_DEPTH)?;
@@ -135,7 +141,9 @@ impl AuditEvent {
 
     /// Build from a JSON object (an ES `_source` or a decoded Redis value).
     pub fn from_value(v: &Value) -> Result<Self, FormatError> {
-        let obj = v.as_object().ok_or_else(|| FormatError::Malformed("not a JSON object".into()))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| FormatError::Malformed("not a JSON object".into()))?;
         let s = |k: &str| -> Result<String, FormatError> {
             match obj.get(k) {
                 Some(Value::String(s)) => Ok(s.clone()),
@@ -178,7 +186,9 @@ impl AuditEvent {
 }
 
 fn opt(v: &Option<String>) -> Value {
-    v.as_ref().map(|s| Value::String(s.clone())).unwrap_or(Value::Null)
+    v.as_ref()
+        .map(|s| Value::String(s.clone()))
+        .unwrap_or(Value::Null)
 }
 
 pub fn es_index_for(t: &NaiveDateTime) -> String {
@@ -220,7 +230,10 @@ mod tests {
 
     fn sample() -> AuditEvent {
         let mut details = Map::new();
-        details.insert("reason".into(), Value::String("repeated_login_failures".into()));
+        details.insert(
+            "reason".into(),
+            Value::String("repeated_login_failures".into()),
+        );
         details.insert("failures".into(), Value::from(7));
         AuditEvent {
             event_id: "audit_1795493557494_-3872837313787996192".into(),
@@ -245,15 +258,22 @@ mod tests {
         // CONTRACT §6.1 example, written by the seed's AuditService.
         let expected = r#"{"event_id": "audit_1795493557494_-3872837313787996192", "event_type": "security_violation", "user_id": null, "ip_address": "2001:db8:bad::1", "user_agent": "", "timestamp": "2026-11-24T04:12:37.495057", "resource": null, "action": "account_locked", "result": "success", "details": {"reason": "repeated_login_failures", "failures": 7}, "severity": "high"}"#;
         assert_eq!(sample().to_seed_json(), expected);
-        assert_eq!(AuditEvent::from_seed_json(expected.as_bytes()).unwrap(), sample());
+        assert_eq!(
+            AuditEvent::from_seed_json(expected.as_bytes()).unwrap(),
+            sample()
+        );
     }
 
     #[test]
     fn korean_details_are_escaped_as_python_does() {
         let mut e = sample();
-        e.details.insert("note".into(), Value::String("잠금".into()));
+        e.details
+            .insert("note".into(), Value::String("잠금".into()));
         let json = e.to_seed_json();
-        assert!(json.contains(r#""note": "\uc7a0\uae08""#), "ensure_ascii escapes Hangul: {json}");
+        assert!(
+            json.contains(r#""note": "\uc7a0\uae08""#),
+            "ensure_ascii escapes Hangul: {json}"
+        );
         assert_eq!(AuditEvent::from_seed_json(json.as_bytes()).unwrap(), e);
     }
 
@@ -263,24 +283,43 @@ mod tests {
             (b"{\"event_id\": \"a\"", "truncated JSON"),
             (b"[1, 2]", "not an object"),
             (b"\xff\xfe", "not UTF-8"),
-            (br#"{"event_id": "a", "event_type": "user_login"}"#, "missing keys"),
+            (
+                br#"{"event_id": "a", "event_type": "user_login"}"#,
+                "missing keys",
+            ),
         ];
         for (bytes, why) in cases {
-            assert!(AuditEvent::from_seed_json(bytes).is_err(), "{why} must be refused");
+            assert!(
+                AuditEvent::from_seed_json(bytes).is_err(),
+                "{why} must be refused"
+            );
         }
         let aware = sample().to_seed_json().replace("495057\"", "495057Z\"");
-        assert!(AuditEvent::from_seed_json(aware.as_bytes()).is_err(), "aware time refused");
+        assert!(
+            AuditEvent::from_seed_json(aware.as_bytes()).is_err(),
+            "aware time refused"
+        );
     }
 
     #[test]
     fn index_lists_follow_the_seed() {
         let mut e = sample();
-        assert_eq!(index_lists(&e), vec!["ip_events:2001:db8:bad::1", "security_events"]);
+        assert_eq!(
+            index_lists(&e),
+            vec!["ip_events:2001:db8:bad::1", "security_events"]
+        );
         e.user_id = Some("user_x".into());
         e.event_type = "user_login".into();
-        assert_eq!(index_lists(&e), vec!["user_events:user_x", "ip_events:2001:db8:bad::1"]);
+        assert_eq!(
+            index_lists(&e),
+            vec!["user_events:user_x", "ip_events:2001:db8:bad::1"]
+        );
         e.user_id = Some(String::new());
-        assert_eq!(index_lists(&e), vec!["ip_events:2001:db8:bad::1"], "empty user id is falsy");
+        assert_eq!(
+            index_lists(&e),
+            vec!["ip_events:2001:db8:bad::1"],
+            "empty user id is falsy"
+        );
     }
 
     #[test]

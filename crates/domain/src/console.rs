@@ -28,9 +28,14 @@ impl ConsoleRole {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::SecurityOfficer, Self::Auditor, Self::KeyCustodian, Self::ConsoleAdmin]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [
+            Self::SecurityOfficer,
+            Self::Auditor,
+            Self::KeyCustodian,
+            Self::ConsoleAdmin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 }
 
@@ -79,14 +84,32 @@ mod tests {
 
     #[test]
     fn auditors_never_write_and_everyone_reads() {
-        for cap in [Capability::AdministerIdentity, Capability::AdministerKeys, Capability::AdministerConsole] {
-            assert!(!allows(ConsoleRole::Auditor, cap), "auditor must not {cap:?}");
+        for cap in [
+            Capability::AdministerIdentity,
+            Capability::AdministerKeys,
+            Capability::AdministerConsole,
+        ] {
+            assert!(
+                !allows(ConsoleRole::Auditor, cap),
+                "auditor must not {cap:?}"
+            );
         }
-        for role in [ConsoleRole::SecurityOfficer, ConsoleRole::Auditor, ConsoleRole::KeyCustodian, ConsoleRole::ConsoleAdmin] {
+        for role in [
+            ConsoleRole::SecurityOfficer,
+            ConsoleRole::Auditor,
+            ConsoleRole::KeyCustodian,
+            ConsoleRole::ConsoleAdmin,
+        ] {
             assert!(allows(role, Capability::Read) && allows(role, Capability::VerifyTrail));
             assert_eq!(ConsoleRole::parse(role.as_str()), Some(role));
         }
-        assert!(!allows(ConsoleRole::SecurityOfficer, Capability::AdministerKeys), "separation of duties");
-        assert!(allows(ConsoleRole::KeyCustodian, Capability::AdministerKeys));
+        assert!(
+            !allows(ConsoleRole::SecurityOfficer, Capability::AdministerKeys),
+            "separation of duties"
+        );
+        assert!(allows(
+            ConsoleRole::KeyCustodian,
+            Capability::AdministerKeys
+        ));
     }
 }

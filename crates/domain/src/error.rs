@@ -22,6 +22,9 @@ pub enum FormatError {
 
 impl FormatError {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self::InvalidField { field: field.into(), reason: reason.into() }
+        Self::InvalidField {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 }

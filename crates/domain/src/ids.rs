@@ -29,14 +29,19 @@ pub fn new_token_id(rng: &mut (impl RngCore + ?Sized)) -> String {
 /// API key id `ak_` + token_urlsafe(12) and key `token_urlsafe(32)`: CONTRACT §5.1's suggested
 /// shapes (the seed never writes API keys).
 pub fn new_api_key(rng: &mut (impl RngCore + ?Sized)) -> (String, String) {
-    (format!("ak_{}", token_urlsafe(12, rng)), token_urlsafe(32, rng))
+    (
+        format!("ak_{}", token_urlsafe(12, rng)),
+        token_urlsafe(32, rng),
+    )
 }
 
 /// Whether `s` looks like a seed user id (used to warn, never to refuse: the service accepts
 /// any id).
 pub fn is_canonical_user_id(s: &str) -> bool {
     s.strip_prefix("user_").is_some_and(|t| {
-        t.len() == 22 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        t.len() == 22
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     })
 }
 
@@ -51,7 +56,11 @@ mod tests {
         let uid = new_user_id(&mut rng);
         assert_eq!(uid.len(), 27, "user_ + 22 chars: {uid}");
         assert!(is_canonical_user_id(&uid));
-        assert_eq!(new_token_id(&mut rng).len(), 43, "token_urlsafe(32) is 43 chars");
+        assert_eq!(
+            new_token_id(&mut rng).len(),
+            43,
+            "token_urlsafe(32) is 43 chars"
+        );
         assert_eq!(new_key_id(&mut rng).len(), 26, "key_ + 22 chars");
         let (id, key) = new_api_key(&mut rng);
         assert_eq!((id.len(), key.len()), (19, 43));

@@ -70,12 +70,20 @@ impl KeyRecord {
     pub fn to_json(&self) -> SecretBox<String> {
         let mut m = Map::new();
         m.insert("key_id".into(), Value::String(self.key_id.clone()));
-        m.insert("key_data".into(), Value::String(STANDARD.encode(self.key_data.expose_secret())));
+        m.insert(
+            "key_data".into(),
+            Value::String(STANDARD.encode(self.key_data.expose_secret())),
+        );
         m.insert("algorithm".into(), Value::String(self.algorithm.clone()));
-        m.insert("created_at".into(), Value::String(format_naive_iso(&self.created_at)));
+        m.insert(
+            "created_at".into(),
+            Value::String(format_naive_iso(&self.created_at)),
+        );
         m.insert(
             "expires_at".into(),
-            self.expires_at.map(|t| Value::String(format_naive_iso(&t))).unwrap_or(Value::Null),
+            self.expires_at
+                .map(|t| Value::String(format_naive_iso(&t)))
+                .unwrap_or(Value::Null),
         );
         m.insert(
             "is_active".into(),
@@ -88,7 +96,9 @@ impl KeyRecord {
     /// Parse the decrypted JSON as `_deserialize_key` does.
     pub fn from_json(text: &str) -> Result<Self, FormatError> {
         let v = pyjson::loads(text, 4)?;
-        let o = v.as_object().ok_or_else(|| FormatError::Malformed("not a JSON object".into()))?;
+        let o = v
+            .as_object()
+            .ok_or_else(|| FormatError::Malformed("not a JSON object".into()))?;
         let s = |k: &str| -> Result<&str, FormatError> {
             match o.get(k) {
                 Some(Value::String(s)) => Ok(s),
@@ -99,12 +109,19 @@ impl KeyRecord {
         let key_data = STANDARD
             .decode(s("key_data")?)
             .map_err(|_| FormatError::invalid("key_data", "is not base64"))?;
-        let time = |k: &str, v: &str| parse_naive_iso(v).map_err(|e| FormatError::invalid(k, e.to_string()));
+        let time = |k: &str, v: &str| {
+            parse_naive_iso(v).map_err(|e| FormatError::invalid(k, e.to_string()))
+        };
         let expires_at = match o.get("expires_at") {
             Some(Value::Null) | None => None,
             Some(Value::String(x)) if x.is_empty() => None,
             Some(Value::String(x)) => Some(time("expires_at", x)?),
-            Some(_) => return Err(FormatError::invalid("expires_at", "is not a string or null")),
+            Some(_) => {
+                return Err(FormatError::invalid(
+                    "expires_at",
+                    "is not a string or null",
+                ))
+            }
         };
         Ok(Self {
             key_id: s("key_id")?.to_owned(),
@@ -120,13 +137,19 @@ impl KeyRecord {
 
     /// Encrypt for `key:{id}`: the raw Fernet token bytes, no extra base64.
     pub fn wrap(&self, wrapping: &FernetKey, unix_ts: u64, iv: [u8; 16]) -> String {
-        fernet::encrypt(wrapping, self.to_json().expose_secret().as_bytes(), unix_ts, iv)
+        fernet::encrypt(
+            wrapping,
+            self.to_json().expose_secret().as_bytes(),
+            unix_ts,
+            iv,
+        )
     }
 
     /// Decrypt and parse a `key:{id}` value.
     pub fn unwrap(wrapping: &FernetKey, token: &[u8]) -> Result<Self, KeyRecordError> {
         let plain = fernet::decrypt(wrapping, token).map_err(KeyRecordError::Crypto)?;
-        let text = String::from_utf8(plain).map_err(|_| KeyRecordError::Format(FormatError::NotUtf8))?;
+        let text =
+            String::from_utf8(plain).map_err(|_| KeyRecordError::Format(FormatError::NotUtf8))?;
         let text = SecretBox::new(Box::new(text));
         Self::from_json(text.expose_secret()).map_err(KeyRecordError::Format)
     }
@@ -141,7 +164,12 @@ pub enum KeyRecordError {
 }
 
 /// One `key_audit_log` entry, `json.dumps` of the seed's dict.
-pub fn rotation_log_entry(old_key_id: &str, new_key_id: &str, purpose: &str, at: &NaiveDateTime) -> String {
+pub fn rotation_log_entry(
+    old_key_id: &str,
+    new_key_id: &str,
+    purpose: &str,
+    at: &NaiveDateTime,
+) -> String {
     let mut m = Map::new();
     m.insert("event_type".into(), "key_rotation".into());
     m.insert("old_key_id".into(), old_key_id.into());
@@ -186,10 +214,19 @@ mod tests {
         let token = r.wrap(&k, 1_700_000_000, [1u8; 16]);
         let back = KeyRecord::unwrap(&k, token.as_bytes()).unwrap();
         assert_eq!(back.meta(), r.meta());
-        assert!(matches!(KeyRecord::unwrap(&k, b"garbage"), Err(KeyRecordError::Crypto(_))));
+        assert!(matches!(
+            KeyRecord::unwrap(&k, b"garbage"),
+            Err(KeyRecordError::Crypto(_))
+        ));
         let other = FernetKey::from_bytes(&[8u8; 32]);
-        assert!(KeyRecord::unwrap(&other, token.as_bytes()).is_err(), "wrong master key");
-        assert!(!format!("{back:?}").contains("fP4Y"), "Debug hides material");
+        assert!(
+            KeyRecord::unwrap(&other, token.as_bytes()).is_err(),
+            "wrong master key"
+        );
+        assert!(
+            !format!("{back:?}").contains("fP4Y"),
+            "Debug hides material"
+        );
     }
 
     #[test]

@@ -172,8 +172,14 @@ mod tests {
 
     #[test]
     fn ipv6_rate_limit_keys_split_on_first_two_colons() {
-        assert_eq!(parse_rate_limit("rate_limit:auth:2001:db8::1"), Some(("auth", "2001:db8::1")));
-        assert_eq!(parse_rate_limit("rate_limit:default:1.2.3.4"), Some(("default", "1.2.3.4")));
+        assert_eq!(
+            parse_rate_limit("rate_limit:auth:2001:db8::1"),
+            Some(("auth", "2001:db8::1"))
+        );
+        assert_eq!(
+            parse_rate_limit("rate_limit:default:1.2.3.4"),
+            Some(("default", "1.2.3.4"))
+        );
         assert_eq!(parse_rate_limit("rate_limit:x"), None, "no ip part");
     }
 
@@ -181,12 +187,20 @@ mod tests {
     fn families_do_not_shadow_each_other() {
         let cases = [
             ("user:user_abc", Family::User, Some("user_abc")),
-            ("user_email:김@예시.한국", Family::UserEmail, Some("김@예시.한국")),
+            (
+                "user_email:김@예시.한국",
+                Family::UserEmail,
+                Some("김@예시.한국"),
+            ),
             ("user_password:u", Family::UserPassword, Some("u")),
             ("user_events:u", Family::UserEvents, Some("u")),
             ("key:key_1", Family::Key, Some("key_1")),
             ("key_audit_log", Family::KeyAuditLog, None),
-            ("ip_events:2001:db8::1", Family::IpEvents, Some("2001:db8::1")),
+            (
+                "ip_events:2001:db8::1",
+                Family::IpEvents,
+                Some("2001:db8::1"),
+            ),
             ("ip_block:::1", Family::IpBlock, Some("::1")),
             ("rampart:trail", Family::Rampart, Some("trail")),
             ("jwt_secret_key", Family::JwtSecret, None),

@@ -8,7 +8,8 @@ use crate::error::FormatError;
 use crate::time::{format_naive_iso, parse_naive_iso};
 
 /// `(endpoint type, requests, window seconds)` of the middleware; unknown types use `default`'s.
-pub const RATE_LIMITS: [(&str, u64, u64); 3] = [("default", 100, 60), ("auth", 10, 60), ("sensitive", 5, 60)];
+pub const RATE_LIMITS: [(&str, u64, u64); 3] =
+    [("default", 100, 60), ("auth", 10, 60), ("sensitive", 5, 60)];
 pub const REPUTATION_TTL_SECS: u64 = 3600;
 pub const LOCK_MINUTES: i64 = 15;
 pub const BLOCK_MINUTES: i64 = 30;
@@ -35,9 +36,14 @@ pub struct RateLimitState {
 
 pub fn rate_limit_state(endpoint_type: &str, value: &[u8]) -> Result<RateLimitState, FormatError> {
     let s = std::str::from_utf8(value).map_err(|_| FormatError::NotUtf8)?;
-    let count = py_int(s).ok_or_else(|| FormatError::invalid("rate_limit", format!("`{s}` is not an integer")))?;
+    let count = py_int(s)
+        .ok_or_else(|| FormatError::invalid("rate_limit", format!("`{s}` is not an integer")))?;
     let (limit, _) = rate_limit_for(endpoint_type);
-    Ok(RateLimitState { count, limit, limited: count >= limit as i64 })
+    Ok(RateLimitState {
+        count,
+        limit,
+        limited: count >= limit as i64,
+    })
 }
 
 /// Python `float(str)`: surrounding whitespace, underscores between digits, `nan`/`inf`.
@@ -69,7 +75,8 @@ pub struct Reputation {
 
 pub fn reputation(value: &[u8]) -> Result<Reputation, FormatError> {
     let s = std::str::from_utf8(value).map_err(|_| FormatError::NotUtf8)?;
-    let score = py_float(s).ok_or_else(|| FormatError::invalid("ip_reputation", format!("`{s}` is not a float")))?;
+    let score = py_float(s)
+        .ok_or_else(|| FormatError::invalid("ip_reputation", format!("`{s}` is not a float")))?;
     Ok(Reputation {
         score,
         blocked_by_service: score != 0.0 && score < 0.5,
@@ -105,7 +112,11 @@ mod tests {
         ];
         for (v, blocked, suspicious) in cases {
             let r = reputation(v.as_bytes()).unwrap();
-            assert_eq!((r.blocked_by_service, r.suspicious), (blocked, suspicious), "score {v}");
+            assert_eq!(
+                (r.blocked_by_service, r.suspicious),
+                (blocked, suspicious),
+                "score {v}"
+            );
         }
         assert!(reputation(b"high").is_err());
     }
@@ -113,11 +124,18 @@ mod tests {
     #[test]
     fn rate_limits_and_locks() {
         assert_eq!(rate_limit_for("auth"), (10, 60));
-        assert_eq!(rate_limit_for("authors"), (100, 60), "unknown types use default numbers");
+        assert_eq!(
+            rate_limit_for("authors"),
+            (100, 60),
+            "unknown types use default numbers"
+        );
         assert!(rate_limit_state("sensitive", b"5").unwrap().limited);
         assert!(!rate_limit_state("default", b"99").unwrap().limited);
         let now = parse_naive_iso("2026-11-24T04:00:00.5").unwrap();
-        assert_eq!(lock_value(&now, 15), ("2026-11-24T04:15:00.500000".into(), 900));
+        assert_eq!(
+            lock_value(&now, 15),
+            ("2026-11-24T04:15:00.500000".into(), 900)
+        );
         assert_eq!(lock_value(&now, 30).1, 1800);
     }
 }

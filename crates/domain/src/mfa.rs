@@ -33,12 +33,18 @@ impl std::fmt::Debug for MfaRecord {
 }
 
 fn limits() -> Limits {
-    Limits { max_depth: 4, max_bytes: MAX_MFA_BYTES }
+    Limits {
+        max_depth: 4,
+        max_bytes: MAX_MFA_BYTES,
+    }
 }
 
 fn parse_dict(bytes: &[u8]) -> Result<Vec<(PyValue, PyValue)>, FormatError> {
     if bytes.len() > MAX_MFA_BYTES {
-        return Err(FormatError::TooLarge { size: bytes.len(), limit: MAX_MFA_BYTES });
+        return Err(FormatError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_MFA_BYTES,
+        });
     }
     let text = std::str::from_utf8(bytes).map_err(|_| FormatError::NotUtf8)?;
     match pyrepr::parse(text, limits())? {
@@ -48,7 +54,9 @@ fn parse_dict(bytes: &[u8]) -> Result<Vec<(PyValue, PyValue)>, FormatError> {
 }
 
 fn dict_get<'a>(d: &'a [(PyValue, PyValue)], key: &str) -> Option<&'a PyValue> {
-    d.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v)
+    d.iter()
+        .find(|(k, _)| k.as_str() == Some(key))
+        .map(|(_, v)| v)
 }
 
 fn secret_of(d: &[(PyValue, PyValue)]) -> Result<SecretString, FormatError> {
@@ -80,18 +88,36 @@ impl MfaRecord {
         let dict = parse_dict(bytes)?;
         let secret = secret_of(&dict)?;
         let backup_codes = codes_of(&dict)?;
-        Ok(Self { dict, secret, backup_codes })
+        Ok(Self {
+            dict,
+            secret,
+            backup_codes,
+        })
     }
 
     /// A new record as `verify_and_enable_mfa` writes it: keys secret_key, backup_codes,
     /// enabled_at.
-    pub fn new(secret: SecretString, backup_codes: Vec<SecretString>, enabled_at: &NaiveDateTime) -> Self {
+    pub fn new(
+        secret: SecretString,
+        backup_codes: Vec<SecretString>,
+        enabled_at: &NaiveDateTime,
+    ) -> Self {
         let dict = vec![
-            (PyValue::str("secret_key"), PyValue::str(secret.expose_secret())),
+            (
+                PyValue::str("secret_key"),
+                PyValue::str(secret.expose_secret()),
+            ),
             (PyValue::str("backup_codes"), codes_value(&backup_codes)),
-            (PyValue::str("enabled_at"), PyValue::str(format_naive_iso(enabled_at))),
+            (
+                PyValue::str("enabled_at"),
+                PyValue::str(format_naive_iso(enabled_at)),
+            ),
         ];
-        Self { dict, secret, backup_codes }
+        Self {
+            dict,
+            secret,
+            backup_codes,
+        }
     }
 
     pub fn secret(&self) -> &SecretString {
@@ -125,15 +151,30 @@ impl MfaRecord {
 }
 
 fn codes_value(codes: &[SecretString]) -> PyValue {
-    PyValue::List(codes.iter().map(|c| PyValue::str(c.expose_secret())).collect())
+    PyValue::List(
+        codes
+            .iter()
+            .map(|c| PyValue::str(c.expose_secret()))
+            .collect(),
+    )
 }
 
 /// A pending enrolment (`mfa_setup:{id}`): secret_key, backup_codes, created_at.
-pub fn setup_repr(secret: &SecretString, codes: &[SecretString], created_at: &NaiveDateTime) -> SecretString {
+pub fn setup_repr(
+    secret: &SecretString,
+    codes: &[SecretString],
+    created_at: &NaiveDateTime,
+) -> SecretString {
     let dict = PyValue::Dict(vec![
-        (PyValue::str("secret_key"), PyValue::str(secret.expose_secret())),
+        (
+            PyValue::str("secret_key"),
+            PyValue::str(secret.expose_secret()),
+        ),
         (PyValue::str("backup_codes"), codes_value(codes)),
-        (PyValue::str("created_at"), PyValue::str(format_naive_iso(created_at))),
+        (
+            PyValue::str("created_at"),
+            PyValue::str(format_naive_iso(created_at)),
+        ),
     ]);
     SecretString::from(pyrepr::to_repr(&dict))
 }
@@ -166,7 +207,11 @@ mod tests {
     #[test]
     fn seed_record_round_trips_byte_for_byte() {
         let r = MfaRecord::parse(SEED.as_bytes()).unwrap();
-        assert_eq!(r.to_repr().expose_secret(), SEED, "rewrite keeps order and quoting");
+        assert_eq!(
+            r.to_repr().expose_secret(),
+            SEED,
+            "rewrite keeps order and quoting"
+        );
         assert_eq!(r.summary().backup_codes_left, 3);
         assert_eq!(r.enabled_at(), Some("2026-11-24T04:12:29.661908"));
     }
@@ -175,8 +220,7 @@ mod tests {
     fn consuming_a_code_keeps_order_and_unknown_keys() {
         let with_extra = SEED.replace("}", ", 'note': '한국'}");
         let r = MfaRecord::parse(with_extra.as_bytes()).unwrap();
-        let left: Vec<SecretString> =
-            r.backup_codes().iter().skip(1).cloned().collect();
+        let left: Vec<SecretString> = r.backup_codes().iter().skip(1).cloned().collect();
         let out = r.with_backup_codes(left);
         assert_eq!(
             out.to_repr().expose_secret(),
@@ -187,16 +231,25 @@ mod tests {
     #[test]
     fn bad_records_are_refused_with_reasons() {
         for (v, why) in [
-            ("{\"secret_key\": \"X\", \"backup_codes\": true}", "JSON true is not Python"),
+            (
+                "{\"secret_key\": \"X\", \"backup_codes\": true}",
+                "JSON true is not Python",
+            ),
             ("{'backup_codes': []}", "missing secret"),
-            ("{'secret_key': 'X', 'backup_codes': 'abc'}", "codes not a list"),
+            (
+                "{'secret_key': 'X', 'backup_codes': 'abc'}",
+                "codes not a list",
+            ),
             ("['a']", "not a dict"),
             ("{'secret_key': 'X', 'backup_codes': [", "truncated"),
         ] {
             assert!(MfaRecord::parse(v.as_bytes()).is_err(), "{why}");
         }
         let huge = vec![b'['; MAX_MFA_BYTES + 1];
-        assert!(matches!(MfaRecord::parse(&huge), Err(FormatError::TooLarge { .. })));
+        assert!(matches!(
+            MfaRecord::parse(&huge),
+            Err(FormatError::TooLarge { .. })
+        ));
     }
 
     #[test]

@@ -24,10 +24,19 @@ pub struct RefreshRecord {
 impl RefreshRecord {
     pub fn parse(bytes: &[u8]) -> Result<Self, FormatError> {
         if bytes.len() > MAX_BYTES {
-            return Err(FormatError::TooLarge { size: bytes.len(), limit: MAX_BYTES });
+            return Err(FormatError::TooLarge {
+                size: bytes.len(),
+                limit: MAX_BYTES,
+            });
         }
         let text = std::str::from_utf8(bytes).map_err(|_| FormatError::NotUtf8)?;
-        let v = pyrepr::parse(text, Limits { max_depth: 3, max_bytes: MAX_BYTES })?;
+        let v = pyrepr::parse(
+            text,
+            Limits {
+                max_depth: 3,
+                max_bytes: MAX_BYTES,
+            },
+        )?;
         let s = |k: &str| -> Result<String, FormatError> {
             match v.dict_get(k) {
                 Some(PyValue::Str(s)) => Ok(s.clone()),
@@ -41,7 +50,12 @@ impl RefreshRecord {
         let t = |k: &str| -> Result<NaiveDateTime, FormatError> {
             parse_naive_iso(&s(k)?).map_err(|e| FormatError::invalid(k, e.to_string()))
         };
-        Ok(Self { user_id: s("user_id")?, token_id: s("token_id")?, exp: t("exp")?, created_at: t("created_at")? })
+        Ok(Self {
+            user_id: s("user_id")?,
+            token_id: s("token_id")?,
+            exp: t("exp")?,
+            created_at: t("created_at")?,
+        })
     }
 
     /// `str(refresh_data)` as `create_refresh_token` writes it.
@@ -50,7 +64,10 @@ impl RefreshRecord {
             ("user_id", PyValue::str(&self.user_id)),
             ("token_id", PyValue::str(&self.token_id)),
             ("exp", PyValue::str(format_naive_iso(&self.exp))),
-            ("created_at", PyValue::str(format_naive_iso(&self.created_at))),
+            (
+                "created_at",
+                PyValue::str(format_naive_iso(&self.created_at)),
+            ),
         ]))
     }
 }
@@ -65,6 +82,9 @@ mod tests {
         let r = RefreshRecord::parse(s.as_bytes()).unwrap();
         assert_eq!(r.user_id, "user_i2f72r9rgi-pH_u0VqmTAA");
         assert_eq!(r.to_repr(), s);
-        assert!(RefreshRecord::parse(b"{'user_id': 'x'}").is_err(), "missing keys");
+        assert!(
+            RefreshRecord::parse(b"{'user_id': 'x'}").is_err(),
+            "missing keys"
+        );
     }
 }

@@ -174,17 +174,33 @@ pub fn verify<'a>(raw: impl IntoIterator<Item = &'a [u8]>) -> VerifyReport {
             None => (1, GENESIS),
         };
         if e.seq != want_seq {
-            return broken(format!("entry {pos} has sequence {} where {want_seq} was expected", e.seq));
+            return broken(format!(
+                "entry {pos} has sequence {} where {want_seq} was expected",
+                e.seq
+            ));
         }
         if e.prev_hash != want_prev {
-            return broken(format!("entry {} does not follow entry {}: previous hash differs", e.seq, e.seq - 1));
+            return broken(format!(
+                "entry {} does not follow entry {}: previous hash differs",
+                e.seq,
+                e.seq - 1
+            ));
         }
         if e.compute_hash() != e.hash {
-            return broken(format!("entry {} was altered: its hash does not match its content", e.seq));
+            return broken(format!(
+                "entry {} was altered: its hash does not match its content",
+                e.seq
+            ));
         }
         prev = Some(e);
     }
-    VerifyReport { entries: n, ok: true, first_break: None, reason: None, head_hash: prev.map(|p| p.hash) }
+    VerifyReport {
+        entries: n,
+        ok: true,
+        first_break: None,
+        reason: None,
+        head_hash: prev.map(|p| p.hash),
+    }
 }
 
 #[cfg(test)]
@@ -195,7 +211,8 @@ mod tests {
         let mut details = Map::new();
         details.insert("reason".into(), Value::String(format!("사유 {i}")));
         TrailDraft {
-            at: parse_naive_iso("2026-11-24T04:00:00").unwrap() + chrono::Duration::seconds(i.into()),
+            at: parse_naive_iso("2026-11-24T04:00:00").unwrap()
+                + chrono::Duration::seconds(i.into()),
             actor: "op_kim".into(),
             actor_role: "security_officer".into(),
             action: "user.deactivate".into(),
@@ -223,7 +240,10 @@ mod tests {
         let r = verify(c.iter().map(|s| s.as_bytes()));
         assert!(r.ok, "{r:?}");
         assert_eq!(r.entries, 5);
-        assert!(verify(std::iter::empty()).ok, "an empty trail is consistent");
+        assert!(
+            verify(std::iter::empty()).ok,
+            "an empty trail is consistent"
+        );
     }
 
     #[test]
@@ -236,15 +256,27 @@ mod tests {
 
         let mut removed = c.clone();
         removed.remove(1);
-        assert_eq!(verify(removed.iter().map(|s| s.as_bytes())).first_break, Some(2), "removal");
+        assert_eq!(
+            verify(removed.iter().map(|s| s.as_bytes())).first_break,
+            Some(2),
+            "removal"
+        );
 
         let mut swapped = c.clone();
         swapped.swap(3, 4);
-        assert_eq!(verify(swapped.iter().map(|s| s.as_bytes())).first_break, Some(4), "reorder");
+        assert_eq!(
+            verify(swapped.iter().map(|s| s.as_bytes())).first_break,
+            Some(4),
+            "reorder"
+        );
 
         let mut garbage = c.clone();
         garbage[0] = "{not json".into();
-        assert_eq!(verify(garbage.iter().map(|s| s.as_bytes())).first_break, Some(1), "garbage");
+        assert_eq!(
+            verify(garbage.iter().map(|s| s.as_bytes())).first_break,
+            Some(1),
+            "garbage"
+        );
 
         // Rehashing an edited entry does not help: the next entry still commits to the old hash.
         let mut e: TrailEntry = TrailEntry::from_json(c[1].as_bytes()).unwrap();
@@ -252,6 +284,10 @@ mod tests {
         e.hash = e.compute_hash();
         let mut forged = c.clone();
         forged[1] = e.to_json();
-        assert_eq!(verify(forged.iter().map(|s| s.as_bytes())).first_break, Some(3), "forged rehash");
+        assert_eq!(
+            verify(forged.iter().map(|s| s.as_bytes())).first_break,
+            Some(3),
+            "forged rehash"
+        );
     }
 }

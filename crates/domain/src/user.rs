@@ -61,7 +61,12 @@ impl Role {
                 AccessAnalytics,
                 ExportData,
             ],
-            Role::PremiumUser => &[ReadStockData, ReadSentimentData, AccessAnalytics, ExportData],
+            Role::PremiumUser => &[
+                ReadStockData,
+                ReadSentimentData,
+                AccessAnalytics,
+                ExportData,
+            ],
             Role::BasicUser => &[ReadStockData, ReadSentimentData],
             Role::Guest => &[ReadStockData],
         }
@@ -100,7 +105,11 @@ impl Permission {
 }
 
 pub fn join_permissions(perms: &[Permission]) -> String {
-    perms.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(",")
+    perms
+        .iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A user as the service loads it, plus what Rampart noticed.
@@ -122,7 +131,10 @@ pub struct UserRecord {
 
 /// The six fields the seed reads, borrowed from a raw hash (field/value bytes).
 fn field<'a>(fields: &'a [(Vec<u8>, Vec<u8>)], name: &str) -> Option<&'a [u8]> {
-    fields.iter().find(|(k, _)| k.as_slice() == name.as_bytes()).map(|(_, v)| v.as_slice())
+    fields
+        .iter()
+        .find(|(k, _)| k.as_slice() == name.as_bytes())
+        .map(|(_, v)| v.as_slice())
 }
 
 fn text<'a>(name: &str, v: &'a [u8]) -> Result<&'a str, FormatError> {
@@ -141,18 +153,24 @@ impl UserRecord {
         // makes the whole record unreadable to the service.
         for (k, v) in fields {
             let name = String::from_utf8_lossy(k);
-            std::str::from_utf8(k).map_err(|_| FormatError::invalid(&*name, "name is not UTF-8"))?;
+            std::str::from_utf8(k)
+                .map_err(|_| FormatError::invalid(&*name, "name is not UTF-8"))?;
             text(&name, v)?;
         }
         let get = |name: &str| field(fields, name).map(|v| text(name, v)).transpose();
         let required = |name: &str| -> Result<String, FormatError> {
-            get(name)?.map(str::to_owned).ok_or_else(|| FormatError::MissingField(name.into()))
+            get(name)?
+                .map(str::to_owned)
+                .ok_or_else(|| FormatError::MissingField(name.into()))
         };
         let email = required("email")?;
         let username = required("username")?;
         let role_s = required("role")?;
         let role = Role::parse(&role_s).ok_or_else(|| {
-            FormatError::invalid("role", format!("`{role_s}` is not a role the service knows"))
+            FormatError::invalid(
+                "role",
+                format!("`{role_s}` is not a role the service knows"),
+            )
         })?;
         let mut warnings = Vec::new();
 
@@ -242,7 +260,10 @@ pub fn new_user_fields(
         ("permissions".into(), role.permissions_field().into_bytes()),
         ("is_active".into(), py_bool(true).as_bytes().to_vec()),
         ("mfa_enabled".into(), py_bool(false).as_bytes().to_vec()),
-        ("created_at".into(), format_naive_iso(created_at).into_bytes()),
+        (
+            "created_at".into(),
+            format_naive_iso(created_at).into_bytes(),
+        ),
     ]
 }
 
@@ -270,7 +291,10 @@ mod tests {
     use super::*;
 
     fn h(pairs: &[(&str, &str)]) -> Vec<(Vec<u8>, Vec<u8>)> {
-        pairs.iter().map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
+            .collect()
     }
 
     fn base() -> Vec<(&'static str, &'static str)> {
@@ -278,7 +302,10 @@ mod tests {
             ("email", "김@예시.한국"),
             ("username", "김민준"),
             ("role", "premium_user"),
-            ("permissions", "read_stock_data,read_sentiment_data,access_analytics,export_data"),
+            (
+                "permissions",
+                "read_stock_data,read_sentiment_data,access_analytics,export_data",
+            ),
             ("is_active", "True"),
             ("mfa_enabled", "False"),
             ("created_at", "2026-11-24T04:06:55.525205"),
@@ -297,17 +324,27 @@ mod tests {
 
     #[test]
     fn a_seed_written_user_reads_clean() {
-        let u = UserRecord::from_hash("user_x", &h(&base())).unwrap().unwrap();
+        let u = UserRecord::from_hash("user_x", &h(&base()))
+            .unwrap()
+            .unwrap();
         assert_eq!(u.role, Role::PremiumUser);
         assert!(u.is_active && !u.mfa_enabled);
-        assert!(u.warnings.is_empty(), "seed-written records carry no warnings: {:?}", u.warnings);
-        assert_eq!(UserRecord::from_hash("user_x", &[]).unwrap(), None, "empty hash = no user");
+        assert!(
+            u.warnings.is_empty(),
+            "seed-written records carry no warnings: {:?}",
+            u.warnings
+        );
+        assert_eq!(
+            UserRecord::from_hash("user_x", &[]).unwrap(),
+            None,
+            "empty hash = no user"
+        );
     }
 
     #[test]
     fn flags_are_read_as_the_service_reads_them() {
         let cases = [
-            ("is_active", "true", true, false),
+            ("is_active", "true", true, true),
             ("is_active", "TRUE", true, true),
             ("is_active", "yes", false, true),
             ("is_active", "False", false, false),
@@ -319,18 +356,33 @@ mod tests {
             b.retain(|(k, _)| *k != f);
             b.push((f, v));
             let u = UserRecord::from_hash("u", &h(&b)).unwrap().unwrap();
-            let got = if f == "is_active" { u.is_active } else { u.mfa_enabled };
+            let got = if f == "is_active" {
+                u.is_active
+            } else {
+                u.mfa_enabled
+            };
             assert_eq!(got, expect, "{f}={v}");
-            assert_eq!(!u.warnings.is_empty(), warns, "{f}={v} warning: {:?}", u.warnings);
+            assert_eq!(
+                !u.warnings.is_empty(),
+                warns,
+                "{f}={v} warning: {:?}",
+                u.warnings
+            );
         }
     }
 
     #[test]
     fn records_the_service_cannot_load_are_errors_with_reasons() {
         let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
-            (vec![("permissions", "read_stock_data,fly")], "unknown permission"),
+            (
+                vec![("permissions", "read_stock_data,fly")],
+                "unknown permission",
+            ),
             (vec![("permissions", "")], "empty permissions"),
-            (vec![("permissions", "read_stock_data, export_data")], "space"),
+            (
+                vec![("permissions", "read_stock_data, export_data")],
+                "space",
+            ),
             (vec![("role", "root")], "unknown role"),
             (vec![("created_at", "2026-11-24T04:06:55Z")], "aware time"),
             (vec![("last_login", "yesterday")], "bad time"),
@@ -341,7 +393,10 @@ mod tests {
                 b.retain(|(kk, _)| kk != k);
                 b.push((k, v));
             }
-            assert!(UserRecord::from_hash("u", &h(&b)).is_err(), "{why} must be unreadable");
+            assert!(
+                UserRecord::from_hash("u", &h(&b)).is_err(),
+                "{why} must be unreadable"
+            );
         }
         let mut b = base();
         b.retain(|(k, _)| *k != "email");
@@ -349,15 +404,20 @@ mod tests {
         assert_eq!(err, FormatError::MissingField("email".into()));
         let mut raw = h(&base());
         raw[1].1 = vec![0xff, 0xfe];
-        assert!(UserRecord::from_hash("u", &raw).is_err(), "invalid UTF-8 is unreadable");
+        assert!(
+            UserRecord::from_hash("u", &raw).is_err(),
+            "invalid UTF-8 is unreadable"
+        );
     }
 
     #[test]
     fn new_user_fields_are_what_save_user_writes() {
         let t = parse_naive_iso("2026-11-24T04:06:55.525205").unwrap();
         let f = new_user_fields("김@예시.한국", "김민준", Role::PremiumUser, &t);
-        let got: Vec<(&str, &str)> =
-            f.iter().map(|(k, v)| (k.as_str(), std::str::from_utf8(v).unwrap())).collect();
+        let got: Vec<(&str, &str)> = f
+            .iter()
+            .map(|(k, v)| (k.as_str(), std::str::from_utf8(v).unwrap()))
+            .collect();
         assert_eq!(got, base(), "fields, order and str(bool) spelling");
     }
 }

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Print the known-answer tables of crates/domain/src/pii.rs (CONTRACT.md §3.1) by running the
+seed's own PIIManager masking code (copied verbatim below) under Python 3.11.
+
+    /root/.cache/rampart/venv/bin/python scripts/gen/pii_vectors.py
+"""
+import os
+import sys
+from typing import Any, Dict
+
+sys.path.insert(0, os.path.dirname(__file__))
+from rustlit import rust_str  # noqa: E402
+
+
+class PIIManager:
+    """The masking half of the seed's PIIManager (security/encryption_service.py), verbatim."""
+
+    def __init__(self):
+        self.pii_fields = {
+            'email', 'phone', 'ssn', 'address', 'credit_card',
+            'bank_account', 'passport', 'driver_license'
+        }
+
+    def mask_pii_data(self, data: Dict[str, Any], user_role: str) -> Dict[str, Any]:
+        masked_data = data.copy()
+        for field, value in data.items():
+            if self._is_pii_field(field):
+                masked_value = self._mask_field_value(field, value, user_role)
+                masked_data[field] = masked_value
+        return masked_data
+
+    def _is_pii_field(self, field_name: str) -> bool:
+        return any(pii in field_name.lower() for pii in self.pii_fields)
+
+    def _mask_field_value(self, field_name: str, value: str, user_role: str) -> str:
+        if user_role in ['admin']:
+            return value
+        field_lower = field_name.lower()
+        if 'email' in field_lower:
+            return self._mask_email(value)
+        elif 'phone' in field_lower:
+            return self._mask_phone(value)
+        elif 'ssn' in field_lower:
+            return self._mask_ssn(value)
+        elif 'credit_card' in field_lower:
+            return self._mask_credit_card(value)
+        else:
+            return self._mask_generic(value)
+
+    def _mask_email(self, email: str) -> str:
+        if '@' not in email:
+            return email
+        local, domain = email.split('@', 1)
+        if len(local) <= 2:
+            masked_local = '*' * len(local)
+        else:
+            masked_local = local[0] + '*' * (len(local) - 2) + local[-1]
+        return f"{masked_local}@{domain}"
+
+    def _mask_phone(self, phone: str) -> str:
+        digits = ''.join(filter(str.isdigit, phone))
+        if len(digits) <= 4:
+            return '*' * len(phone)
+        return '*' * (len(digits) - 4) + digits[-4:]
+
+    def _mask_ssn(self, ssn: str) -> str:
+        digits = ''.join(filter(str.isdigit, ssn))
+        if len(digits) != 9:
+            return '*' * len(ssn)
+        return f"***-**-{digits[-4:]}"
+
+    def _mask_credit_card(self, card: str) -> str:
+        digits = ''.join(filter(str.isdigit, card))
+        if len(digits) <= 4:
+            return '*' * len(card)
+        return '*' * (len(digits) - 4) + digits[-4:]
+
+    def _mask_generic(self, value: str) -> str:
+        if len(value) <= 2:
+            return '*' * len(value)
+        return value[0] + '*' * (len(value) - 2) + value[-1]
+
+
+m = PIIManager()
+
+FIELDS = ["email", "EMAIL", "user_email", "Email_Address", "phone", "Phone_Mobile", "ssn",
+          "SSN", "address", "home_address", "ip_address", "credit_card", "card_number",
+          "bank_account", "passport", "driver_license", "username", "", "e_mail", "phones",
+          "lessn", "ban\u212a_account", "\u0130p_address", "ADDRESS\u0130", "주소", "email주소",
+          "pass\u017fport", "credit_card_phone", "ssn_email"]
+print("    /// (field, PIIManager._is_pii_field(field)).")
+print("    const PY_IS_PII: &[(&str, bool)] = &[")
+for f in FIELDS:
+    print(f"        ({rust_str(f)}, {str(m._is_pii_field(f)).lower()}),")
+print("    ];")
+
+CASES = [
+    ("email", "alice@x.com"), ("email", "ab@x.com"), ("email", "a@x.com"), ("email", "@x.com"),
+    ("email", "no-at-sign"), ("email", "abc@"), ("email", "a@b@c"), ("email", "김민준@예시.한국"),
+    ("email", "김민@예시.한국"), ("email", "😀ab😀@x"), ("user_email", ""),
+    ("phone", "010-1234-5678"), ("phone", "1234"), ("phone", "12345"), ("phone", "+82 10 1234 5678"),
+    ("phone", "０１０-１２３４-５６７８"), ("phone", "²³¹⁴⁵"), ("phone", "①②③④⑤⑥"),
+    ("phone", "٠١٢٣٤٥٦"), ("phone", "abc"), ("phone", ""), ("Phone_Mobile", "010 9999 0000"),
+    ("ssn", "123-45-6789"), ("ssn", "123456789"), ("ssn", "900101-1234567"), ("ssn", "12345678"),
+    ("ssn", "１２３-４５-６７８９"), ("ssn", ""), ("SSN", "xx123x45x6789xx"),
+    ("credit_card", "4111 1111 1111 1111"), ("credit_card", "4111"), ("credit_card", "4111-1"),
+    ("credit_card", "５５５５ ４４４４ ３３３３ ２２２２"), ("address", "서울"),
+    ("address", "서울특별시 강남구"), ("ip_address", "203.0.113.66"), ("address", "a"),
+    ("address", ""), ("bank_account", "110-123-456789"), ("passport", "M12345678"),
+    ("driver_license", "11-22-333333-44"), ("home_address", "👨‍👩‍👧 가족"),
+    ("credit_card_phone", "4111 1111 1111 1111"), ("ssn_email", "123-45-6789"),
+    ("credit_card_ssn", "4111 1111 1111 1111"), ("ssn_credit_card", "123-45-6789"),
+    ("Email_Address", "bob@example.org"), ("ban\u212a_account", "12345"),
+]
+print("    /// (field, value, role, PIIManager._mask_field_value(field, value, role)).")
+print("    const PY_MASK: &[(&str, &str, &str, &str)] = &[")
+for role in ["premium_user", "admin", "Admin", "admin ", ""]:
+    for f, v in CASES if role == "premium_user" else CASES[:3] + CASES[11:13]:
+        print(f"        ({rust_str(f)}, {rust_str(v)}, {rust_str(role)}, "
+              f"{rust_str(m._mask_field_value(f, v, role))}),")
+print("    ];")
+
+record = {"user_id": "user_x", "email": "alice@example.com", "username": "김민준",
+          "phone": "010-1234-5678", "ip_address": "2001:db8::1", "card_number": "4111111111111111",
+          "ssn": "900101-1234567", "note": "free text"}
+print("    /// PIIManager.mask_pii_data(record, 'basic_user'), order kept.")
+print("    const PY_RECORD: &[(&str, &str, &str)] = &[")
+masked = m.mask_pii_data(record, "basic_user")
+for k, v in record.items():
+    print(f"        ({rust_str(k)}, {rust_str(v)}, {rust_str(masked[k])}),")
+print("    ];")
