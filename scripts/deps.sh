@@ -18,5 +18,13 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+# rust-toolchain.toml pins the machine's toolchain (1.95.0). No toolchain can be downloaded
+# here, so when the machine's `stable` is that version but not linked under its number, link it.
+want=$(sed -n 's/^channel = "\(.*\)"/\1/p' "$here/rust-toolchain.toml")
+if command -v rustup >/dev/null 2>&1 && ! rustup toolchain list | grep -q "^$want"; then
+  if rustc +stable --version 2>/dev/null | grep -q " $want "; then
+    rustup toolchain link "$want" "$(rustc +stable --print sysroot)"
+  fi
+fi
 # The Python peers (the service's own libraries) in a venv outside the clone.
 "$here/scripts/python-peers.sh" >/dev/null

@@ -4,3 +4,4 @@
 mod audit_index;
 mod keyspace;
 mod record_source;
+mod trail;

@@ -134,7 +134,8 @@ async fn malformed_user_records_are_reported_and_the_listing_goes_on() {
         ("user:bad_perm", vec![h("email", "a@x"), h("username", "a"), h("role", "guest"), h("permissions", "read_stock_data,fly")]),
         ("user:no_email", vec![h("username", "a"), h("role", "guest"), h("permissions", "read_stock_data")]),
         ("user:bad_role", vec![h("email", "a@x"), h("username", "a"), h("role", "root"), h("permissions", "read_stock_data")]),
-        ("user:bad_time", vec![h("email", "a@x"), h("username", "a"), h("role", "guest"), h("permissions", "read_stock_data"), h("created_at", "2026-11-24T00:00:00Z")]),
+        ("user:bad_time", vec![h("email", "a@x"), h("username", "a"), h("role", "guest"), h("permissions", "read_stock_data"), h("created_at", "24/11/2026")]),
+        ("user:bad_utf8", vec![h("email", "a@x"), ("username".into(), vec![0xff, 0xfe]), h("role", "guest"), h("permissions", "read_stock_data")]),
     ];
     let mut writes: Vec<Write> = bad.iter().map(|(k, f)| Write::HSet { key: k.to_string(), fields: f.clone() }).collect();
     writes.push(Write::Set { key: "user:wrong_type".into(), value: b"a string".to_vec(), ttl_secs: None });
@@ -145,7 +146,7 @@ async fn malformed_user_records_are_reported_and_the_listing_goes_on() {
     assert_eq!(listing.users[0].id, good["user_id"].as_str().unwrap());
     let mut keys_bad: Vec<&str> = listing.unreadable.iter().map(|u| u.key.as_str()).collect();
     keys_bad.sort();
-    assert_eq!(keys_bad, vec!["user:bad_perm", "user:bad_role", "user:bad_time", "user:no_email", "user:wrong_type"]);
+    assert_eq!(keys_bad, vec!["user:bad_perm", "user:bad_role", "user:bad_time", "user:bad_utf8", "user:no_email", "user:wrong_type"]);
     for u in &listing.unreadable {
         assert!(!u.reason.is_empty(), "{} has a reason", u.key);
         // The service agrees each one is unreadable.

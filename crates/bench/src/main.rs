@@ -86,7 +86,11 @@ async fn main() {
     let mut python = f64::MAX;
     for _ in 0..args.runs.max(1) {
         let v = py(&["scan-users", "--redis", &lease.url]);
-        assert_eq!(v["decoded"].as_u64(), Some(args.users as u64), "python decoded every user: {v}");
+        assert_eq!(
+            v["decoded"].as_u64(),
+            Some(args.users as u64),
+            "python decoded every user: {v}"
+        );
         python = python.min(v["seconds"].as_f64().unwrap());
     }
     let ratio = python / rust.as_secs_f64();
@@ -157,7 +161,15 @@ async fn main() {
     println!("| benchmark | Rust | Python peer | speed-up | target | met |");
     println!("|---|---|---|---|---|---|");
     for r in &rows {
-        println!("| {} | {} | {} | {} | {} | {} |", r.what, r.rust, r.python, r.ratio, r.target, if r.met { "yes" } else { "NO" });
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            r.what,
+            r.rust,
+            r.python,
+            r.ratio,
+            r.target,
+            if r.met { "yes" } else { "NO" }
+        );
     }
     drop(lease);
     if rows.iter().any(|r| !r.met) {
@@ -175,7 +187,12 @@ async fn load_users(ks: &dyn KeySpace, n: usize) {
         let id = ids::new_user_id(&mut rng);
         let role = user::Role::ALL[rng.gen_range(0..4)];
         let created = now - chrono::Duration::seconds(rng.gen_range(0..60_000_000));
-        let mut fields = user::new_user_fields(&format!("user{i}@example.com"), &format!("사용자{i}"), role, &created);
+        let mut fields = user::new_user_fields(
+            &format!("user{i}@example.com"),
+            &format!("사용자{i}"),
+            role,
+            &created,
+        );
         if rng.gen_bool(0.8) {
             let last = now - chrono::Duration::seconds(rng.gen_range(0..20_000_000));
             fields.push(("last_login".into(), format_naive_iso(&last).into_bytes()));
@@ -183,7 +200,10 @@ async fn load_users(ks: &dyn KeySpace, n: usize) {
         if rng.gen_bool(0.3) {
             fields[5].1 = b"true".to_vec();
         }
-        batch.push(Write::HSet { key: format!("user:{id}"), fields });
+        batch.push(Write::HSet {
+            key: format!("user:{id}"),
+            fields,
+        });
         if batch.len() == MAX_BATCH {
             ks.apply_bulk(&batch).await.expect("bulk load");
             batch.clear();

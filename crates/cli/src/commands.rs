@@ -39,7 +39,11 @@ async fn dispatch(cmd: Command, stores: &Stores, out: &Out) -> Result<ExitCode, 
         Command::Demo(DemoCmd::Seed(args)) => demo_seed(args, stores, out).await,
         Command::Audit(AuditCmd::Verify) => audit_verify(stores, out).await,
         Command::Audit(AuditCmd::Trail { limit }) => audit_trail(stores, out, limit).await,
-        Command::Users(UsersCmd::List { role, limit, offset }) => users_list(stores, out, role, limit, offset).await,
+        Command::Users(UsersCmd::List {
+            role,
+            limit,
+            offset,
+        }) => users_list(stores, out, role, limit, offset).await,
         Command::Users(UsersCmd::Show { who }) => users_show(stores, out, &who).await,
         Command::Profile(_) => unreachable!("handled before connecting"),
     }
@@ -50,14 +54,28 @@ async fn dispatch(cmd: Command, stores: &Stores, out: &Out) -> Result<ExitCode, 
 /// is recorded with `authenticated_by: local_bootstrap` so the trail says exactly who acted and
 /// how they were (not) authenticated.
 fn local_operator() -> Operator {
-    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
-    Operator { id: format!("local:{user}"), role: ConsoleRole::ConsoleAdmin, authenticated_by: "local_bootstrap".into() }
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    Operator {
+        id: format!("local:{user}"),
+        role: ConsoleRole::ConsoleAdmin,
+        authenticated_by: "local_bootstrap".into(),
+    }
 }
 
 fn writer(stores: &Stores) -> AuditWriter {
     AuditWriter::new(
-        if stores.read_only { None } else { Some(stores.keyspace.clone()) },
-        if stores.read_only { None } else { Some(stores.index.clone()) },
+        if stores.read_only {
+            None
+        } else {
+            Some(stores.keyspace.clone())
+        },
+        if stores.read_only {
+            None
+        } else {
+            Some(stores.index.clone())
+        },
         Trail::new(stores.trail.clone()),
         stores.clock.clone(),
         Box::new(rand::rngs::StdRng::from_entropy()),
@@ -85,8 +103,14 @@ async fn status_cmd(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
         all.push(status::records_status(&**r).await);
     }
     let trail = match status::trail_status(&Trail::new(stores.trail.clone())).await {
-        Ok(r) => TrailStatus { report: Some(r), error: None },
-        Err(e) => TrailStatus { report: None, error: Some(e) },
+        Ok(r) => TrailStatus {
+            report: Some(r),
+            error: None,
+        },
+        Err(e) => TrailStatus {
+            report: None,
+            error: Some(e),
+        },
     };
     let doc = StatusDoc { stores: all, trail };
     let unreachable = doc.stores.iter().any(|s| !s.reachable);
@@ -98,10 +122,17 @@ async fn status_cmd(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
                 st.port,
                 st.backend.kind,
                 st.backend.location,
-                if st.backend.read_only { "  [read-only]" } else { "" }
+                if st.backend.read_only {
+                    "  [read-only]"
+                } else {
+                    ""
+                }
             ));
             match (&st.server, &st.error) {
-                (Some(sv), _) => s.push_str(&format!("  reachable: {} {} ({} ms)\n", sv.kind, sv.version, sv.latency_ms)),
+                (Some(sv), _) => s.push_str(&format!(
+                    "  reachable: {} {} ({} ms)\n",
+                    sv.kind, sv.version, sv.latency_ms
+                )),
                 (None, Some(e)) => s.push_str(&format!("  UNREACHABLE: {}\n", e.message)),
                 _ => {}
             }
@@ -110,7 +141,10 @@ async fn status_cmd(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
             }
         }
         match (&doc.trail.report, &doc.trail.error) {
-            (Some(r), _) if r.ok => s.push_str(&format!("admin trail: {} entries, chain intact\n", r.entries)),
+            (Some(r), _) if r.ok => s.push_str(&format!(
+                "admin trail: {} entries, chain intact\n",
+                r.entries
+            )),
             (Some(r), _) => s.push_str(&format!(
                 "admin trail: BROKEN at entry {}: {}\n",
                 r.first_break.unwrap_or(0),
@@ -121,20 +155,39 @@ async fn status_cmd(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
         }
         s
     });
-    Ok(if unreachable { ExitCode::from(3) } else { ExitCode::SUCCESS })
+    Ok(if unreachable {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Passwords of the demo users (demo data only; documented in the README).
-pub const DEMO_PASSWORDS: [&str; 3] = ["Rampart-demo-2026!", "차트분석-데모-비밀번호", "correct horse battery staple"];
+pub const DEMO_PASSWORDS: [&str; 3] = [
+    "Rampart-demo-2026!",
+    "차트분석-데모-비밀번호",
+    "correct horse battery staple",
+];
 
 async fn demo_seed(args: DemoSeedArgs, stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
     let now = match &args.now {
         Some(s) => parse_naive_iso(s).map_err(|e| CoreError::Validation(format!("--now: {e}")))?,
-        None => rampart_core::seeding::resume_point(&*stores.keyspace, args.seed, args.users, args.events)
-            .await?
-            .unwrap_or_else(|| stores.clock.now()),
+        None => rampart_core::seeding::resume_point(
+            &*stores.keyspace,
+            args.seed,
+            args.users,
+            args.events,
+        )
+        .await?
+        .unwrap_or_else(|| stores.clock.now()),
     };
-    let plan = DemoPlan { seed: args.seed, users: args.users, events: args.events, days: args.days, now };
+    let plan = DemoPlan {
+        seed: args.seed,
+        users: args.users,
+        events: args.events,
+        days: args.days,
+        now,
+    };
     // bcrypt at cost 12 is slow on purpose: hash each demo password once, off the async runtime.
     let seed = args.seed;
     let hashes = tokio::task::spawn_blocking(move || {
@@ -174,7 +227,8 @@ async fn demo_seed(args: DemoSeedArgs, stores: &Stores, out: &Out) -> Result<Exi
     if args.customers > 0 {
         if let Some(store) = &stores.embedded {
             let rows = rampart_core::demo::customers(&plan, args.customers);
-            customers = rampart_store::embedded::demo_records::write_customers(store, &rows).await?;
+            customers =
+                rampart_store::embedded::demo_records::write_customers(store, &rows).await?;
         }
     }
     if !out.json {
@@ -187,7 +241,12 @@ async fn demo_seed(args: DemoSeedArgs, stores: &Stores, out: &Out) -> Result<Exi
         now: String,
         seconds: f64,
     }
-    let doc = Doc { report, customers, now: format_naive_iso(&plan.now), seconds: started.elapsed().as_secs_f64() };
+    let doc = Doc {
+        report,
+        customers,
+        now: format_naive_iso(&plan.now),
+        seconds: started.elapsed().as_secs_f64(),
+    };
     out.print(&doc, || {
         format!(
             "demo loaded: {} users, {} key-space writes, {} events indexed, {} PII records in {:.1} s{}",
@@ -206,7 +265,11 @@ async fn audit_verify(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError>
     let report = Trail::new(stores.trail.clone()).verify().await?;
     out.print(&report, || {
         if report.ok {
-            format!("admin trail intact: {} entries; head {}", report.entries, report.head_hash.clone().unwrap_or_else(|| "(empty)".into()))
+            format!(
+                "admin trail intact: {} entries; head {}",
+                report.entries,
+                report.head_hash.clone().unwrap_or_else(|| "(empty)".into())
+            )
         } else {
             format!(
                 "admin trail BROKEN at entry {}: {}",
@@ -215,7 +278,11 @@ async fn audit_verify(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError>
             )
         }
     });
-    Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(5) })
+    Ok(if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(5)
+    })
 }
 
 async fn audit_trail(stores: &Stores, out: &Out, limit: usize) -> Result<ExitCode, CoreError> {
@@ -229,21 +296,35 @@ async fn audit_trail(stores: &Stores, out: &Out, limit: usize) -> Result<ExitCod
         .collect();
     out.print(&docs, || {
         docs.iter()
-            .map(|d| format!(
-                "#{} {} {} {} {} {}",
-                d["seq"], d["at"].as_str().unwrap_or(""), d["actor"].as_str().unwrap_or(""),
-                d["action"].as_str().unwrap_or(""), d["subject"].as_str().unwrap_or("-"), d["outcome"].as_str().unwrap_or("")
-            ))
+            .map(|d| {
+                format!(
+                    "#{} {} {} {} {} {}",
+                    d["seq"],
+                    d["at"].as_str().unwrap_or(""),
+                    d["actor"].as_str().unwrap_or(""),
+                    d["action"].as_str().unwrap_or(""),
+                    d["subject"].as_str().unwrap_or("-"),
+                    d["outcome"].as_str().unwrap_or("")
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     });
     Ok(ExitCode::SUCCESS)
 }
 
-async fn users_list(stores: &Stores, out: &Out, role: Option<String>, limit: usize, offset: usize) -> Result<ExitCode, CoreError> {
+async fn users_list(
+    stores: &Stores,
+    out: &Out,
+    role: Option<String>,
+    limit: usize,
+    offset: usize,
+) -> Result<ExitCode, CoreError> {
     let role = match role {
         Some(r) => Some(rampart_domain::user::Role::parse(&r).ok_or_else(|| {
-            CoreError::Validation(format!("`{r}` is not a role; use admin, premium_user, basic_user or guest"))
+            CoreError::Validation(format!(
+                "`{r}` is not a role; use admin, premium_user, basic_user or guest"
+            ))
         })?),
         None => None,
     };
@@ -251,7 +332,11 @@ async fn users_list(stores: &Stores, out: &Out, role: Option<String>, limit: usi
     let mut listing = seed.list_users().await?;
     listing.users.retain(|u| role.is_none_or(|r| u.role == r));
     // Stable order for paging: newest accounts first, then id.
-    listing.users.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
+    listing.users.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     let total = listing.users.len();
     let page: Vec<_> = listing.users.into_iter().skip(offset).take(limit).collect();
     #[derive(Serialize)]
@@ -261,7 +346,12 @@ async fn users_list(stores: &Stores, out: &Out, role: Option<String>, limit: usi
         users: &'a [rampart_domain::user::UserRecord],
         unreadable: &'a [rampart_core::seed::Unreadable],
     }
-    let doc = Doc { total, offset, users: &page, unreadable: &listing.unreadable };
+    let doc = Doc {
+        total,
+        offset,
+        users: &page,
+        unreadable: &listing.unreadable,
+    };
     out.print(&doc, || {
         let mut s = format!("{total} users ({} unreadable)\n", listing.unreadable.len());
         for u in &page {
@@ -286,11 +376,16 @@ async fn users_list(stores: &Stores, out: &Out, role: Option<String>, limit: usi
 async fn users_show(stores: &Stores, out: &Out, who: &str) -> Result<ExitCode, CoreError> {
     let seed = SeedStore::new(stores.keyspace.clone());
     let id = if who.contains('@') {
-        seed.user_id_by_email(who).await?.ok_or_else(|| CoreError::NotFound(format!("no user with e-mail `{who}`")))?
+        seed.user_id_by_email(who)
+            .await?
+            .ok_or_else(|| CoreError::NotFound(format!("no user with e-mail `{who}`")))?
     } else {
         who.to_string()
     };
-    let user = seed.user(&id).await?.ok_or_else(|| CoreError::NotFound(format!("user `{id}`")))?;
+    let user = seed
+        .user(&id)
+        .await?
+        .ok_or_else(|| CoreError::NotFound(format!("user `{id}`")))?;
     let mfa = seed.mfa_summary(&id).await;
     let (sessions, bad_sessions) = seed.sessions_of(&id).await?;
     #[derive(Serialize)]
@@ -305,7 +400,13 @@ async fn users_show(stores: &Stores, out: &Out, who: &str) -> Result<ExitCode, C
         Ok(m) => (m, None),
         Err(e) => (None, Some(e.to_string())),
     };
-    let doc = Doc { user, mfa, mfa_error, sessions, unreadable: bad_sessions };
+    let doc = Doc {
+        user,
+        mfa,
+        mfa_error,
+        sessions,
+        unreadable: bad_sessions,
+    };
     out.print(&doc, || {
         let u = &doc.user;
         let mut s = format!(
@@ -342,27 +443,40 @@ fn profile(cmd: ProfileCmd, flags: &wiring::StoreFlags, out: &Out) -> Result<Exi
             f.password_stdin = None;
             all.insert(name.clone(), f);
             let path = wiring::save_profiles(&all)?;
-            out.print(&serde_json::json!({"saved": name, "file": path}), || format!("saved profile `{name}` in {}", path.display()));
+            out.print(&serde_json::json!({"saved": name, "file": path}), || {
+                format!("saved profile `{name}` in {}", path.display())
+            });
         }
         ProfileCmd::List => out.print(&all, || {
             all.iter()
-                .map(|(n, f)| format!(
-                    "{n}: redis={} es={} sql={} embedded={}{}",
-                    f.redis.as_deref().unwrap_or("-"),
-                    f.es.as_deref().unwrap_or("-"),
-                    f.sql.as_deref().unwrap_or("-"),
-                    f.embedded.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "-".into()),
-                    if f.read_only { " [read-only]" } else { "" }
-                ))
+                .map(|(n, f)| {
+                    format!(
+                        "{n}: redis={} es={} sql={} embedded={}{}",
+                        f.redis.as_deref().unwrap_or("-"),
+                        f.es.as_deref().unwrap_or("-"),
+                        f.sql.as_deref().unwrap_or("-"),
+                        f.embedded
+                            .as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        if f.read_only { " [read-only]" } else { "" }
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         }),
         ProfileCmd::Remove { name } => {
             if all.remove(&name).is_none() {
-                return Ok(fail(out, ErrorCode::NotFound, &format!("no profile `{name}`")));
+                return Ok(fail(
+                    out,
+                    ErrorCode::NotFound,
+                    &format!("no profile `{name}`"),
+                ));
             }
             wiring::save_profiles(&all)?;
-            out.print(&serde_json::json!({"removed": name}), || format!("removed profile `{name}`"));
+            out.print(&serde_json::json!({"removed": name}), || {
+                format!("removed profile `{name}`")
+            });
         }
     }
     Ok(ExitCode::SUCCESS)

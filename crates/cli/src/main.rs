@@ -14,7 +14,11 @@ use crate::output::{fail, Out};
 use crate::wiring::StoreFlags;
 
 #[derive(Parser, Debug)]
-#[command(name = "rampart", version, about = "Rampart security console (command line)")]
+#[command(
+    name = "rampart",
+    version,
+    about = "Rampart security console (command line)"
+)]
 struct Cli {
     /// Print machine-readable JSON on stdout.
     #[arg(long, global = true)]
@@ -109,9 +113,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     wiring::init_tracing();
     let out = Out { json: cli.json };
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
-        Err(e) => return fail(&out, ErrorCode::Internal, &format!("cannot start the runtime: {e}")),
+        Err(e) => {
+            return fail(
+                &out,
+                ErrorCode::Internal,
+                &format!("cannot start the runtime: {e}"),
+            )
+        }
     };
     rt.block_on(commands::run(cli, out))
 }

@@ -39,8 +39,13 @@ struct ErrorBody<'a> {
 /// unavailable (scripts retry those), 4 when refused (role, read-only).
 pub fn fail(out: &Out, code: ErrorCode, message: &str) -> ExitCode {
     if out.json {
-        let doc = ErrorDoc { error: ErrorBody { code, message } };
-        println!("{}", serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into()));
+        let doc = ErrorDoc {
+            error: ErrorBody { code, message },
+        };
+        println!(
+            "{}",
+            serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into())
+        );
     }
     eprintln!("rampart: {message}");
     ExitCode::from(match code {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use rampart_core::ports::{AuditIndex, Clock, KeySpace, RecordSource, StoreError, SystemClock};
+use rampart_core::ports::{AuditIndex, Clock, KeySpace, RecordSource, SystemClock};
 use rampart_core::CoreError;
 use rampart_store::elastic::{EsAuditIndex, EsOptions};
 use rampart_store::embedded::audit::EmbeddedAuditIndex;
@@ -74,7 +74,9 @@ pub fn data_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
         return PathBuf::from(d).join("rampart");
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     home.join(".local/share/rampart")
 }
 
@@ -85,7 +87,9 @@ pub fn config_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("XDG_CONFIG_HOME") {
         return PathBuf::from(d).join("rampart");
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     home.join(".config/rampart")
 }
 
@@ -101,22 +105,32 @@ pub fn load_profiles() -> Result<std::collections::BTreeMap<String, StoreFlags>,
     let p = profiles_path();
     match std::fs::read(&p) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            CoreError::Validation(format!("the profile file {} is corrupt ({e}); fix or remove it", p.display()))
+            CoreError::Validation(format!(
+                "the profile file {} is corrupt ({e}); fix or remove it",
+                p.display()
+            ))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
-        Err(e) => Err(CoreError::Internal(format!("cannot read {}: {e}", p.display()))),
+        Err(e) => Err(CoreError::Internal(format!(
+            "cannot read {}: {e}",
+            p.display()
+        ))),
     }
 }
 
-pub fn save_profiles(all: &std::collections::BTreeMap<String, StoreFlags>) -> Result<PathBuf, CoreError> {
+pub fn save_profiles(
+    all: &std::collections::BTreeMap<String, StoreFlags>,
+) -> Result<PathBuf, CoreError> {
     let p = profiles_path();
     if let Some(d) = p.parent() {
-        std::fs::create_dir_all(d).map_err(|e| CoreError::Internal(format!("cannot create {}: {e}", d.display())))?;
+        std::fs::create_dir_all(d)
+            .map_err(|e| CoreError::Internal(format!("cannot create {}: {e}", d.display())))?;
     }
     // Write then rename, so an interrupted save never leaves a half-written file.
     let tmp = p.with_extension("json.tmp");
     let body = serde_json::to_vec_pretty(all).map_err(|e| CoreError::Internal(e.to_string()))?;
-    std::fs::write(&tmp, body).and_then(|_| std::fs::rename(&tmp, &p))
+    std::fs::write(&tmp, body)
+        .and_then(|_| std::fs::rename(&tmp, &p))
         .map_err(|e| CoreError::Internal(format!("cannot write {}: {e}", p.display())))?;
     Ok(p)
 }
@@ -124,9 +138,14 @@ pub fn save_profiles(all: &std::collections::BTreeMap<String, StoreFlags>) -> Re
 impl StoreFlags {
     /// Flags merged over the named profile (flags win).
     pub fn resolve(&self) -> Result<StoreFlags, CoreError> {
-        let Some(name) = &self.profile else { return Ok(self.clone()) };
+        let Some(name) = &self.profile else {
+            return Ok(self.clone());
+        };
         let all = load_profiles()?;
-        let base = all.get(name).cloned().ok_or_else(|| CoreError::NotFound(format!("profile `{name}`")))?;
+        let base = all
+            .get(name)
+            .cloned()
+            .ok_or_else(|| CoreError::NotFound(format!("profile `{name}`")))?;
         Ok(StoreFlags {
             profile: Some(name.clone()),
             redis: self.redis.clone().or(base.redis),
@@ -141,17 +160,23 @@ impl StoreFlags {
     }
 }
 
-fn secret_for(store: &str, env: &str, stdin_for: &Option<String>) -> Result<Option<SecretString>, CoreError> {
+fn secret_for(
+    store: &str,
+    env: &str,
+    stdin_for: &Option<String>,
+) -> Result<Option<SecretString>, CoreError> {
     if stdin_for.as_deref() == Some(store) {
         let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| CoreError::Validation(format!("cannot read the {store} secret from stdin: {e}")))?;
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+            CoreError::Validation(format!("cannot read the {store} secret from stdin: {e}"))
+        })?;
         let s = line.trim_end_matches(['\r', '\n']).to_string();
         return Ok(Some(SecretString::from(s)));
     }
-    Ok(std::env::var(env).ok().filter(|v| !v.is_empty()).map(SecretString::from))
+    Ok(std::env::var(env)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(SecretString::from))
 }
 
 fn check_no_password_in_url(url: &str, store: &str, env: &str) -> Result<(), CoreError> {
@@ -184,7 +209,10 @@ pub async fn connect(flags: &StoreFlags) -> Result<Stores, CoreError> {
             let password = secret_for("redis", "RAMPART_REDIS_PASSWORD", &flags.password_stdin)?;
             let opts = RedisOptions {
                 url: url.clone(),
-                username: flags.redis_user.clone().or_else(|| std::env::var("RAMPART_REDIS_USERNAME").ok()),
+                username: flags
+                    .redis_user
+                    .clone()
+                    .or_else(|| std::env::var("RAMPART_REDIS_USERNAME").ok()),
                 password,
                 db: None,
                 read_only,
@@ -204,13 +232,15 @@ pub async fn connect(flags: &StoreFlags) -> Result<Stores, CoreError> {
         Some(url) => {
             check_no_password_in_url(url, "es", "RAMPART_ES_PASSWORD")?;
             let opts = EsOptions {
-                url: url.clone(),
                 username: flags.es_user.clone(),
                 password: secret_for("es", "RAMPART_ES_PASSWORD", &flags.password_stdin)?,
-                api_key: std::env::var("RAMPART_ES_API_KEY").ok().filter(|v| !v.is_empty()).map(SecretString::from),
+                api_key: std::env::var("RAMPART_ES_API_KEY")
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .map(SecretString::from),
                 read_only,
                 timeout,
-                ..EsOptions::default()
+                ..EsOptions::new(url.clone())
             };
             Arc::new(EsAuditIndex::new(opts)?)
         }
@@ -262,16 +292,23 @@ pub async fn connect(flags: &StoreFlags) -> Result<Stores, CoreError> {
         Arc::new(EmbeddedKeySpace::new(local, clock.clone(), false))
     };
 
-    Ok(Stores { keyspace, index, records, trail, embedded, clock, read_only })
+    Ok(Stores {
+        keyspace,
+        index,
+        records,
+        trail,
+        embedded,
+        clock,
+        read_only,
+    })
 }
 
 pub fn init_tracing() {
     // Logs go to stderr, default `warn`; RAMPART_LOG=debug for more. Adapters never log secrets.
     let filter = tracing_subscriber::EnvFilter::try_from_env("RAMPART_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-}
-
-pub fn store_err(e: StoreError) -> CoreError {
-    CoreError::Store(e)
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

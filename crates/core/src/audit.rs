@@ -12,7 +12,9 @@ use rand::RngCore;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::ports::{Applied, AuditIndex, Clock, Guard, KeySpace, StoreError, StoreResult, Write, MAX_BATCH};
+use crate::ports::{
+    Applied, AuditIndex, Clock, Guard, KeySpace, StoreError, StoreResult, Write, MAX_BATCH,
+};
 use crate::CoreError;
 
 /// Key of the trail list (RPUSH, oldest first) and of its head (the last entry's JSON).
@@ -38,22 +40,37 @@ impl Trail {
     pub async fn append(&self, draft: TrailDraft) -> StoreResult<TrailEntry> {
         for _ in 0..APPEND_RETRIES {
             let head = self.ks.get(TRAIL_HEAD).await?;
-            let prev = match &head {
-                None => None,
-                Some(bytes) => Some(TrailEntry::from_json(bytes).map_err(|e| StoreError::Protocol {
-                    store: "admin trail".into(),
-                    reason: format!("the trail head is unreadable ({e}); run `rampart audit verify`"),
-                })?),
-            };
+            let prev =
+                match &head {
+                    None => None,
+                    Some(bytes) => Some(TrailEntry::from_json(bytes).map_err(|e| {
+                        StoreError::Protocol {
+                            store: "admin trail".into(),
+                            reason: format!(
+                                "the trail head is unreadable ({e}); run `rampart audit verify`"
+                            ),
+                        }
+                    })?),
+                };
             let entry = draft.clone().chain(prev.as_ref());
             let json = entry.to_json().into_bytes();
             let applied = self
                 .ks
                 .apply_guarded(
-                    &[Guard::StringIs { key: TRAIL_HEAD.into(), value: head }],
+                    &[Guard::StringIs {
+                        key: TRAIL_HEAD.into(),
+                        value: head,
+                    }],
                     &[
-                        Write::RPush { key: TRAIL_LIST.into(), values: vec![json.clone()] },
-                        Write::Set { key: TRAIL_HEAD.into(), value: json, ttl_secs: None },
+                        Write::RPush {
+                            key: TRAIL_LIST.into(),
+                            values: vec![json.clone()],
+                        },
+                        Write::Set {
+                            key: TRAIL_HEAD.into(),
+                            value: json,
+                            ttl_secs: None,
+                        },
                     ],
                 )
                 .await?;
@@ -99,12 +116,20 @@ impl Trail {
     }
 
     /// Entries from newest to oldest, `offset` from the newest.
-    pub async fn recent(&self, offset: u64, count: usize) -> StoreResult<Vec<Result<TrailEntry, String>>> {
+    pub async fn recent(
+        &self,
+        offset: u64,
+        count: usize,
+    ) -> StoreResult<Vec<Result<TrailEntry, String>>> {
         let count = count.min(MAX_BATCH);
         let stop = -1 - offset as i64;
         let start = stop - count as i64 + 1;
         let raw = self.ks.lrange(TRAIL_LIST, start, stop).await?;
-        Ok(raw.iter().rev().map(|b| TrailEntry::from_json(b).map_err(|e| e.to_string())).collect())
+        Ok(raw
+            .iter()
+            .rev()
+            .map(|b| TrailEntry::from_json(b).map_err(|e| e.to_string()))
+            .collect())
     }
 }
 
@@ -264,12 +289,16 @@ impl AuditWriter {
             };
             match ks.apply(&seed_event_writes(&event)).await {
                 Ok(()) => event_id = Some(id),
-                Err(e) => warnings.push(format!("audit event not written to the service store: {e}")),
+                Err(e) => {
+                    warnings.push(format!("audit event not written to the service store: {e}"))
+                }
             }
             if let Some(index) = &self.index {
                 match index.index(std::slice::from_ref(&event)).await {
                     Ok(r) if r.failed.is_empty() => {}
-                    Ok(r) => warnings.push(format!("audit index refused the event: {}", r.failed[0].1)),
+                    Ok(r) => {
+                        warnings.push(format!("audit index refused the event: {}", r.failed[0].1))
+                    }
                     Err(e) => warnings.push(format!("audit event not indexed: {e}")),
                 }
             }
@@ -281,7 +310,10 @@ impl AuditWriter {
                 actor: operator.id.clone(),
                 actor_role: operator.role.as_str().into(),
                 action: action.action.clone(),
-                subject: action.subject_user.clone().or_else(|| action.resource.clone()),
+                subject: action
+                    .subject_user
+                    .clone()
+                    .or_else(|| action.resource.clone()),
                 outcome,
                 details: details.clone(),
                 event_id: event_id.clone(),
@@ -290,7 +322,11 @@ impl AuditWriter {
         for w in &warnings {
             tracing::warn!(action = %action.action, "{w}");
         }
-        Ok(Recorded { event_id, trail_seq: entry.seq, warnings })
+        Ok(Recorded {
+            event_id,
+            trail_seq: entry.seq,
+            warnings,
+        })
     }
 }
 
@@ -303,8 +339,15 @@ pub fn seed_event_writes(event: &AuditEvent) -> Vec<Write> {
         ttl_secs: Some(REDIS_EVENT_TTL_SECS),
     }];
     for list in audit::index_lists(event) {
-        w.push(Write::LPush { key: list.clone(), values: vec![event.event_id.clone().into_bytes()] });
-        w.push(Write::LTrim { key: list, start: 0, stop: INDEX_LIST_LEN - 1 });
+        w.push(Write::LPush {
+            key: list.clone(),
+            values: vec![event.event_id.clone().into_bytes()],
+        });
+        w.push(Write::LTrim {
+            key: list,
+            start: 0,
+            stop: INDEX_LIST_LEN - 1,
+        });
     }
     w
 }

@@ -12,8 +12,6 @@
 //! 12 would take ~40 minutes. Every hash is a real `$2b$12$` hash the service verifies.
 
 use chrono::{Duration, NaiveDateTime};
-use rand::{Rng, RngCore, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rampart_domain::apikey::{self, ApiKeyRecord};
 use rampart_domain::audit::{self, AuditEvent, SEED_EVENT_TYPES};
 use rampart_domain::ids;
@@ -24,6 +22,8 @@ use rampart_domain::mfa::{self, MfaRecord};
 use rampart_domain::token::{RefreshRecord, REFRESH_TTL_SECS};
 use rampart_domain::totp;
 use rampart_domain::user::{self, mfa_flag_after_change, Role};
+use rand::{Rng, RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -60,7 +60,9 @@ pub fn demo_master_key(seed: u64) -> SecretBox<Vec<u8>> {
     SecretBox::new(Box::new(k))
 }
 
-const SURNAMES: [&str; 12] = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오"];
+const SURNAMES: [&str; 12] = [
+    "김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오",
+];
 const GIVEN: [&str; 16] = [
     "민준", "서연", "도윤", "하은", "시우", "지우", "주원", "서윤", "예준", "지민", "하준", "수아",
     "지호", "채원", "은우", "다은",
@@ -79,7 +81,12 @@ const OTHER_NAMES: [(&str, &str); 8] = [
     ("محمد علي", "mohammed.ali"),
     ("Nguyễn Văn An", "an.nguyen"),
 ];
-const DOMAINS: [&str; 4] = ["example.com", "example.co.kr", "stockchart.test", "예시.한국"];
+const DOMAINS: [&str; 4] = [
+    "example.com",
+    "example.co.kr",
+    "stockchart.test",
+    "예시.한국",
+];
 
 /// The generated users (kept for event generation and the report).
 #[derive(Debug, Clone)]
@@ -109,7 +116,11 @@ fn demo_ips(rng: &mut impl Rng, n: usize) -> Vec<String> {
     (0..n)
         .map(|i| match i % 10 {
             // Documentation ranges only (RFC 5737 / RFC 3849): never a real host.
-            0 => format!("2001:db8:{:x}::{:x}", rng.gen_range(1..0xffff), rng.gen_range(1..0xffff)),
+            0 => format!(
+                "2001:db8:{:x}::{:x}",
+                rng.gen_range(1..0xffff),
+                rng.gen_range(1..0xffff)
+            ),
             1..=4 => format!("203.0.113.{}", rng.gen_range(1..255)),
             5..=7 => format!("198.51.100.{}", rng.gen_range(1..255)),
             _ => format!("192.0.2.{}", rng.gen_range(1..255)),
@@ -163,7 +174,10 @@ pub fn generate_core(plan: &DemoPlan, passwords: &DemoPasswords) -> DemoCore {
             None
         };
         if let Some(t) = last_login {
-            fields.push(("last_login".into(), rampart_domain::time::format_naive_iso(&t).into_bytes()));
+            fields.push((
+                "last_login".into(),
+                rampart_domain::time::format_naive_iso(&t).into_bytes(),
+            ));
         }
         // MFA in every state. Admins are mostly enrolled, some not (flagged by coverage views).
         let mfa_roll = rng.gen_range(0..100);
@@ -174,14 +188,20 @@ pub fn generate_core(plan: &DemoPlan, passwords: &DemoPasswords) -> DemoCore {
             _ => "none",
         };
         let secret = totp::generate_secret(&mut rng);
-        let codes: Vec<SecretString> =
-            totp::generate_backup_codes(&mut rng).into_iter().map(SecretString::from).collect();
+        let codes: Vec<SecretString> = totp::generate_backup_codes(&mut rng)
+            .into_iter()
+            .map(SecretString::from)
+            .collect();
         match mfa_state {
             "enabled" => {
                 fields[5].1 = mfa_flag_after_change(true).as_bytes().to_vec();
                 let enabled_at = ts(&now, &mut rng, 300 * 86_400);
                 let left = rng.gen_range(6..=10);
-                let rec = MfaRecord::new(SecretString::from(secret), codes[..left].to_vec(), &enabled_at);
+                let rec = MfaRecord::new(
+                    SecretString::from(secret),
+                    codes[..left].to_vec(),
+                    &enabled_at,
+                );
                 w.push(Write::Set {
                     key: keys::mfa(&id),
                     value: rec.to_repr().expose_secret().as_bytes().to_vec(),
@@ -199,8 +219,15 @@ pub fn generate_core(plan: &DemoPlan, passwords: &DemoPasswords) -> DemoCore {
             }),
             _ => {}
         }
-        w.push(Write::HSet { key: keys::user(&id), fields });
-        w.push(Write::Set { key: keys::user_email(&email), value: id.as_bytes().to_vec(), ttl_secs: None });
+        w.push(Write::HSet {
+            key: keys::user(&id),
+            fields,
+        });
+        w.push(Write::Set {
+            key: keys::user_email(&email),
+            value: id.as_bytes().to_vec(),
+            ttl_secs: None,
+        });
         w.push(Write::Set {
             key: keys::user_password(&id),
             value: pick(&mut rng, &passwords.hashes).as_bytes().to_vec(),
@@ -212,9 +239,18 @@ pub fn generate_core(plan: &DemoPlan, passwords: &DemoPasswords) -> DemoCore {
                 let created_at = ts(&now, &mut rng, 6 * 86_400);
                 let exp = created_at + Duration::seconds(REFRESH_TTL_SECS as i64);
                 let token_id = ids::new_token_id(&mut rng);
-                let rec = RefreshRecord { user_id: id.clone(), token_id: token_id.clone(), exp, created_at };
+                let rec = RefreshRecord {
+                    user_id: id.clone(),
+                    token_id: token_id.clone(),
+                    exp,
+                    created_at,
+                };
                 let left = (exp - now).num_seconds().max(1) as u64;
-                w.push(Write::Set { key: keys::refresh_token(&token_id), value: rec.to_repr().into_bytes(), ttl_secs: Some(left) });
+                w.push(Write::Set {
+                    key: keys::refresh_token(&token_id),
+                    value: rec.to_repr().into_bytes(),
+                    ttl_secs: Some(left),
+                });
             }
         }
         // API keys for some paying users: valid, expired, inactive, over quota.
@@ -227,12 +263,27 @@ pub fn generate_core(plan: &DemoPlan, passwords: &DemoPasswords) -> DemoCore {
                 2..=5 => Some(now + Duration::days(rng.gen_range(1..365))),
                 _ => None,
             };
-            let mut rec = ApiKeyRecord::new(&key_id, &id, &role.permissions_field(), 1000, 100, &created_at, expires.as_ref());
+            let mut rec = ApiKeyRecord::new(
+                &key_id,
+                &id,
+                &role.permissions_field(),
+                1000,
+                100,
+                &created_at,
+                expires.as_ref(),
+            );
             if kind == 6 {
                 rec.is_active = Some(apikey::active_flag(false).into());
             }
-            w.push(Write::HSet { key: keys::api_key(&key), fields: rec.to_fields() });
-            let usage = if kind == 7 { 1000 } else { rng.gen_range(0..900) };
+            w.push(Write::HSet {
+                key: keys::api_key(&key),
+                fields: rec.to_fields(),
+            });
+            let usage = if kind == 7 {
+                1000
+            } else {
+                rng.gen_range(0..900)
+            };
             if usage > 0 {
                 w.push(Write::Set {
                     key: keys::api_usage(&key),
@@ -241,12 +292,21 @@ pub fn generate_core(plan: &DemoPlan, passwords: &DemoPasswords) -> DemoCore {
                 });
             }
         }
-        users.push(DemoUser { id, email, role, last_login });
+        users.push(DemoUser {
+            id,
+            email,
+            role,
+            last_login,
+        });
     }
 
     data_keys(plan, &mut rng, &mut w);
     limits_and_locks(plan, &mut rng, &ips, &users, &mut w);
-    DemoCore { writes: w, users, ips }
+    DemoCore {
+        writes: w,
+        users,
+        ips,
+    }
 }
 
 /// Data keys for the four purposes: an initial key (no expiry) rotated 1–3 times, each rotation
@@ -255,10 +315,11 @@ fn data_keys(plan: &DemoPlan, rng: &mut ChaCha8Rng, w: &mut Vec<Write>) {
     let master = demo_master_key(plan.seed);
     let wrapping = rampart_domain::kdf::wrapping_key(master.expose_secret());
     let mut log: Vec<String> = Vec::new();
-    let mut wrap = |rng: &mut ChaCha8Rng, rec: &KeyRecord, at: &NaiveDateTime| -> Vec<u8> {
+    let wrap = |rng: &mut ChaCha8Rng, rec: &KeyRecord, at: &NaiveDateTime| -> Vec<u8> {
         let mut iv = [0u8; 16];
         rng.fill_bytes(&mut iv);
-        rec.wrap(&wrapping, at.and_utc().timestamp().max(0) as u64, iv).into_bytes()
+        rec.wrap(&wrapping, at.and_utc().timestamp().max(0) as u64, iv)
+            .into_bytes()
     };
     for purpose in PURPOSES {
         let rotations = rng.gen_range(1..=3);
@@ -266,26 +327,60 @@ fn data_keys(plan: &DemoPlan, rng: &mut ChaCha8Rng, w: &mut Vec<Write>) {
         let mut current = new_key(rng, purpose, created, None);
         for _ in 0..rotations {
             created += Duration::days(90);
-            let next = new_key(rng, purpose, created, Some(created + Duration::days(ROTATION_DAYS)));
+            let next = new_key(
+                rng,
+                purpose,
+                created,
+                Some(created + Duration::days(ROTATION_DAYS)),
+            );
             current.is_active = false;
-            w.push(Write::Set { key: keys::key(&current.key_id), value: wrap(rng, &current, &created), ttl_secs: None });
-            log.push(keyrecord::rotation_log_entry(&current.key_id, &next.key_id, purpose, &created));
+            w.push(Write::Set {
+                key: keys::key(&current.key_id),
+                value: wrap(rng, &current, &created),
+                ttl_secs: None,
+            });
+            log.push(keyrecord::rotation_log_entry(
+                &current.key_id,
+                &next.key_id,
+                purpose,
+                &created,
+            ));
             current = next;
         }
-        w.push(Write::Set { key: keys::key(&current.key_id), value: wrap(rng, &current, &created), ttl_secs: None });
-        w.push(Write::Set { key: keys::active_key(purpose), value: current.key_id.clone().into_bytes(), ttl_secs: None });
+        w.push(Write::Set {
+            key: keys::key(&current.key_id),
+            value: wrap(rng, &current, &created),
+            ttl_secs: None,
+        });
+        w.push(Write::Set {
+            key: keys::active_key(purpose),
+            value: current.key_id.clone().into_bytes(),
+            ttl_secs: None,
+        });
     }
     // A compromised key, revoked; the seed leaves revoked keys in place (§4).
     let at = plan.now - Duration::days(3);
     let mut revoked = new_key(rng, "general", at - Duration::days(10), None);
     revoked.is_active = false;
-    w.push(Write::Set { key: keys::key(&revoked.key_id), value: wrap(rng, &revoked, &at), ttl_secs: None });
+    w.push(Write::Set {
+        key: keys::key(&revoked.key_id),
+        value: wrap(rng, &revoked, &at),
+        ttl_secs: None,
+    });
     log.push(keyrecord::revocation_log_entry(&revoked.key_id, &at));
     // key_audit_log is LPUSHed newest first.
-    w.push(Write::LPush { key: keys::KEY_AUDIT_LOG.into(), values: log.into_iter().map(String::into_bytes).collect() });
+    w.push(Write::LPush {
+        key: keys::KEY_AUDIT_LOG.into(),
+        values: log.into_iter().map(String::into_bytes).collect(),
+    });
 }
 
-fn new_key(rng: &mut ChaCha8Rng, purpose: &str, created: NaiveDateTime, expires: Option<NaiveDateTime>) -> KeyRecord {
+fn new_key(
+    rng: &mut ChaCha8Rng,
+    purpose: &str,
+    created: NaiveDateTime,
+    expires: Option<NaiveDateTime>,
+) -> KeyRecord {
     let mut data = vec![0u8; 32];
     rng.fill_bytes(&mut data);
     KeyRecord {
@@ -299,12 +394,22 @@ fn new_key(rng: &mut ChaCha8Rng, purpose: &str, created: NaiveDateTime, expires:
     }
 }
 
-fn limits_and_locks(plan: &DemoPlan, rng: &mut ChaCha8Rng, ips: &[String], users: &[DemoUser], w: &mut Vec<Write>) {
+fn limits_and_locks(
+    plan: &DemoPlan,
+    rng: &mut ChaCha8Rng,
+    ips: &[String],
+    users: &[DemoUser],
+    w: &mut Vec<Write>,
+) {
     for ip in ips.iter().take(120) {
         let t = *pick(rng, &["default", "auth", "sensitive"]);
         let (limit, window) = limits::rate_limit_for(t);
         let count = rng.gen_range(1..=limit + 5).min(limit);
-        w.push(Write::Set { key: keys::rate_limit(t, ip), value: count.to_string().into_bytes(), ttl_secs: Some(rng.gen_range(1..=window)) });
+        w.push(Write::Set {
+            key: keys::rate_limit(t, ip),
+            value: count.to_string().into_bytes(),
+            ttl_secs: Some(rng.gen_range(1..=window)),
+        });
         let score = *pick(rng, &[0.8, 0.8, 0.8, 0.65, 0.35, 0.0, 0.5, 0.2]);
         w.push(Write::Set {
             key: keys::ip_reputation(ip),
@@ -319,18 +424,32 @@ fn limits_and_locks(plan: &DemoPlan, rng: &mut ChaCha8Rng, ips: &[String], users
         let (until, ttl) = limits::lock_value(&at, limits::LOCK_MINUTES);
         let left = ttl as i64 - minutes_ago * 60;
         if left > 0 {
-            w.push(Write::Set { key: keys::account_lock(&user.id), value: until.into_bytes(), ttl_secs: Some(left as u64) });
+            w.push(Write::Set {
+                key: keys::account_lock(&user.id),
+                value: until.into_bytes(),
+                ttl_secs: Some(left as u64),
+            });
         }
         let (until, ttl) = limits::lock_value(&at, limits::BLOCK_MINUTES);
-        w.push(Write::Set { key: keys::ip_block(&ip), value: until.into_bytes(), ttl_secs: Some(ttl - (minutes_ago * 60) as u64) });
+        w.push(Write::Set {
+            key: keys::ip_block(&ip),
+            value: until.into_bytes(),
+            ttl_secs: Some(ttl - (minutes_ago * 60) as u64),
+        });
     }
 }
 
 /// The (user, ip) pairs hit by a recent login-failure burst.
-fn burst_targets<'a>(plan: &DemoPlan, users: &'a [DemoUser], ips: &[String]) -> Vec<(&'a DemoUser, String)> {
+fn burst_targets<'a>(
+    plan: &DemoPlan,
+    users: &'a [DemoUser],
+    ips: &[String],
+) -> Vec<(&'a DemoUser, String)> {
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0xb0b5);
     let n = (users.len() / 1000).clamp(1, 12).min(users.len());
-    (0..n).map(|_| (pick(&mut rng, users), pick(&mut rng, ips).clone())).collect()
+    (0..n)
+        .map(|_| (pick(&mut rng, users), pick(&mut rng, ips).clone()))
+        .collect()
 }
 
 /// The recent bursts' events: 5–7 `user_login` failures within 5 minutes from one IP, then the
@@ -338,7 +457,10 @@ fn burst_targets<'a>(plan: &DemoPlan, users: &'a [DemoUser], ips: &[String]) -> 
 pub fn burst_events(plan: &DemoPlan, core: &DemoCore) -> Vec<AuditEvent> {
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0xfa11);
     let mut out = Vec::new();
-    for (i, (user, ip)) in burst_targets(plan, &core.users, &core.ips).into_iter().enumerate() {
+    for (i, (user, ip)) in burst_targets(plan, &core.users, &core.ips)
+        .into_iter()
+        .enumerate()
+    {
         let minutes_ago = (i as i64 % 12) + 1;
         let lock_at = plan.now - Duration::minutes(minutes_ago);
         let failures = rng.gen_range(5..=7);
@@ -347,12 +469,32 @@ pub fn burst_events(plan: &DemoPlan, core: &DemoCore) -> Vec<AuditEvent> {
             let mut d = Map::new();
             d.insert("email".into(), user.email.clone().into());
             d.insert("reason".into(), "invalid_password".into());
-            out.push(event(&mut rng, "user_login", Some(&user.id), &ip, t, "login", "failure", d, "medium"));
+            out.push(event(
+                &mut rng,
+                "user_login",
+                Some(&user.id),
+                &ip,
+                t,
+                "login",
+                "failure",
+                d,
+                "medium",
+            ));
         }
         let mut d = Map::new();
         d.insert("reason".into(), "repeated_login_failures".into());
         d.insert("failures".into(), failures.into());
-        let mut e = event(&mut rng, "security_violation", Some(&user.id), &ip, lock_at, "account_locked", "success", d, "high");
+        let mut e = event(
+            &mut rng,
+            "security_violation",
+            Some(&user.id),
+            &ip,
+            lock_at,
+            "account_locked",
+            "success",
+            d,
+            "high",
+        );
         e.user_agent = String::new();
         out.push(e);
     }
@@ -393,14 +535,27 @@ const AGENTS: [&str; 4] = [
     "python-requests/2.32.3",
 ];
 
-const RESOURCES: [&str; 6] = ["/api/stocks/005930", "/api/stocks/AAPL", "/api/sentiment/KOSPI", "/api/analytics/portfolio", "/api/export/csv", "/api/stocks/035720"];
+const RESOURCES: [&str; 6] = [
+    "/api/stocks/005930",
+    "/api/stocks/AAPL",
+    "/api/sentiment/KOSPI",
+    "/api/analytics/portfolio",
+    "/api/export/csv",
+    "/api/stocks/035720",
+];
 
 /// One chunk of background audit history, deterministic per `(seed, chunk)` so an interrupted
 /// load resumes at the chunk it stopped at without regenerating earlier ones.
-pub fn event_chunk(plan: &DemoPlan, users: &[DemoUser], ips: &[String], chunk: usize) -> Vec<AuditEvent> {
+pub fn event_chunk(
+    plan: &DemoPlan,
+    users: &[DemoUser],
+    ips: &[String],
+    chunk: usize,
+) -> Vec<AuditEvent> {
     let start = chunk * EVENT_CHUNK;
     let n = EVENT_CHUNK.min(plan.events.saturating_sub(start));
-    let mut rng = ChaCha8Rng::seed_from_u64(plan.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ chunk as u64);
+    let mut rng =
+        ChaCha8Rng::seed_from_u64(plan.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ chunk as u64);
     let mut out = Vec::with_capacity(n);
     let span = plan.days * 86_400;
     for _ in 0..n {
@@ -429,7 +584,12 @@ pub fn event_chunk(plan: &DemoPlan, users: &[DemoUser], ips: &[String], chunk: u
                 if !ok {
                     d.insert("reason".into(), "invalid_password".into());
                 }
-                ("login", if ok { "success" } else { "failure" }, "medium", None)
+                (
+                    "login",
+                    if ok { "success" } else { "failure" },
+                    "medium",
+                    None,
+                )
             }
             1 => ("logout", "success", "low", None),
             2 => ("register", "success", "low", None),
@@ -439,7 +599,10 @@ pub fn event_chunk(plan: &DemoPlan, users: &[DemoUser], ips: &[String], chunk: u
             6 => {
                 let r = *pick(&mut rng, &RESOURCES);
                 d.insert("method".into(), "GET".into());
-                d.insert("status".into(), (*pick(&mut rng, &[200, 200, 200, 200, 304, 401, 429])).into());
+                d.insert(
+                    "status".into(),
+                    (*pick(&mut rng, &[200, 200, 200, 200, 304, 401, 429])).into(),
+                );
                 ("api_call", "success", "low", Some(r))
             }
             7 => {
@@ -453,7 +616,18 @@ pub fn event_chunk(plan: &DemoPlan, users: &[DemoUser], ips: &[String], chunk: u
                 ("role_change", "success", "high", None)
             }
             9 => {
-                d.insert("pattern".into(), (*pick(&mut rng, &["union.*select.*from", "<script.*?>.*?</script>", "\\.\\./.*"])).into());
+                d.insert(
+                    "pattern".into(),
+                    (*pick(
+                        &mut rng,
+                        &[
+                            "union.*select.*from",
+                            "<script.*?>.*?</script>",
+                            "\\.\\./.*",
+                        ],
+                    ))
+                    .into(),
+                );
                 d.insert("note".into(), "의심스러운 요청 패턴".into());
                 ("suspicious_request", "failure", "high", None)
             }
@@ -463,8 +637,14 @@ pub fn event_chunk(plan: &DemoPlan, users: &[DemoUser], ips: &[String], chunk: u
                 ("account_locked", "success", "high", None)
             }
         };
-        let uid = if t == 9 && rng.gen_bool(0.5) { None } else { Some(user.id.as_str()) };
-        let mut e = event(&mut rng, event_type, uid, ip, at, action, result, d, severity);
+        let uid = if t == 9 && rng.gen_bool(0.5) {
+            None
+        } else {
+            Some(user.id.as_str())
+        };
+        let mut e = event(
+            &mut rng, event_type, uid, ip, at, action, result, d, severity,
+        );
         e.resource = resource.map(str::to_owned);
         out.push(e);
     }
@@ -506,7 +686,14 @@ pub struct DemoCustomer {
     pub created_at: NaiveDateTime,
 }
 
-const CITIES: [&str; 6] = ["서울특별시 강남구 테헤란로", "부산광역시 해운대구 해운대로", "인천광역시 연수구 송도동", "대구광역시 중구 동성로", "광주광역시 서구 상무대로", "대전광역시 유성구 대학로"];
+const CITIES: [&str; 6] = [
+    "서울특별시 강남구 테헤란로",
+    "부산광역시 해운대구 해운대로",
+    "인천광역시 연수구 송도동",
+    "대구광역시 중구 동성로",
+    "광주광역시 서구 상무대로",
+    "대전광역시 유성구 대학로",
+];
 
 /// PII records: Korean names, RRNs (`YYMMDD-GNNNNNN`), mobile numbers, addresses, cards.
 pub fn customers(plan: &DemoPlan, n: usize) -> Vec<DemoCustomer> {
@@ -515,15 +702,32 @@ pub fn customers(plan: &DemoPlan, n: usize) -> Vec<DemoCustomer> {
         .map(|id| {
             let g = rng.gen_range(0..GIVEN.len());
             let name = format!("{}{}", pick(&mut rng, &SURNAMES), GIVEN[g]);
-            let (yy, mm, dd) = (rng.gen_range(50..=99), rng.gen_range(1..=12), rng.gen_range(1..=28));
+            let (yy, mm, dd) = (
+                rng.gen_range(50..=99),
+                rng.gen_range(1..=12),
+                rng.gen_range(1..=28),
+            );
             let gender = *pick(&mut rng, &[1, 2]);
             DemoCustomer {
                 id,
                 email: format!("{}.{id}@{}", ROMAN[g], pick(&mut rng, &DOMAINS)),
-                phone: format!("010-{:04}-{:04}", rng.gen_range(0..10_000), rng.gen_range(0..10_000)),
-                ssn: format!("{yy:02}{mm:02}{dd:02}-{gender}{:06}", rng.gen_range(0..1_000_000)),
+                phone: format!(
+                    "010-{:04}-{:04}",
+                    rng.gen_range(0..10_000),
+                    rng.gen_range(0..10_000)
+                ),
+                ssn: format!(
+                    "{yy:02}{mm:02}{dd:02}-{gender}{:06}",
+                    rng.gen_range(0..1_000_000)
+                ),
                 home_address: format!("{} {}", pick(&mut rng, &CITIES), rng.gen_range(1..500)),
-                card_number: format!("4{:03} {:04} {:04} {:04}", rng.gen_range(0..1000), rng.gen_range(0..10_000), rng.gen_range(0..10_000), rng.gen_range(0..10_000)),
+                card_number: format!(
+                    "4{:03} {:04} {:04} {:04}",
+                    rng.gen_range(0..1000),
+                    rng.gen_range(0..10_000),
+                    rng.gen_range(0..10_000),
+                    rng.gen_range(0..10_000)
+                ),
                 created_at: ts(&plan.now, &mut rng, 400 * 86_400),
                 name,
             }

@@ -31,14 +31,18 @@ where
             operator.role.as_str(),
             action.action
         );
-        audit.record(operator, &action, Outcome::Refused, Some(&why)).await?;
+        audit
+            .record(operator, &action, Outcome::Refused, Some(&why))
+            .await?;
         return Err(CoreError::Forbidden(why));
     }
     match f().await {
         Ok((value, extra)) => {
             let mut action = action;
             action.details.extend(extra);
-            let rec = audit.record(operator, &action, Outcome::Success, None).await?;
+            let rec = audit
+                .record(operator, &action, Outcome::Success, None)
+                .await?;
             Ok((value, rec))
         }
         Err(e) => {
@@ -48,7 +52,9 @@ where
                 }
                 _ => Outcome::Failure,
             };
-            audit.record(operator, &action, outcome, Some(&e.to_string())).await?;
+            audit
+                .record(operator, &action, outcome, Some(&e.to_string()))
+                .await?;
             Err(e)
         }
     }

@@ -33,9 +33,17 @@ pub enum StoreError {
     #[error("the profile for {store} is read-only; refused to {op}")]
     ReadOnly { store: String, op: String },
     #[error("key `{key}` holds a {actual}, expected a {expected}")]
-    WrongType { key: String, expected: String, actual: String },
+    WrongType {
+        key: String,
+        expected: String,
+        actual: String,
+    },
     #[error("{what} is too large ({size} bytes; limit {limit})")]
-    TooLarge { what: String, size: usize, limit: usize },
+    TooLarge {
+        what: String,
+        size: usize,
+        limit: usize,
+    },
     #[error("the batch has {len} commands; the limit is {limit}")]
     BatchTooLarge { len: usize, limit: usize },
     #[error("{store} TLS failed: {reason}")]
@@ -126,23 +134,50 @@ pub type HashFields = Vec<(Vec<u8>, Vec<u8>)>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
     /// SET, or SETEX when `ttl_secs` is given.
-    Set { key: String, value: Vec<u8>, ttl_secs: Option<u64> },
+    Set {
+        key: String,
+        value: Vec<u8>,
+        ttl_secs: Option<u64>,
+    },
     /// HSET key f1 v1 f2 v2 ... (other fields are left alone).
-    HSet { key: String, fields: Vec<(String, Vec<u8>)> },
-    HDel { key: String, fields: Vec<String> },
+    HSet {
+        key: String,
+        fields: Vec<(String, Vec<u8>)>,
+    },
+    HDel {
+        key: String,
+        fields: Vec<String>,
+    },
     /// LPUSH key v1 v2 ... (v2 ends up at the head, as Redis does).
-    LPush { key: String, values: Vec<Vec<u8>> },
-    RPush { key: String, values: Vec<Vec<u8>> },
-    LTrim { key: String, start: i64, stop: i64 },
-    Del { keys: Vec<String> },
-    Expire { key: String, ttl_secs: u64 },
+    LPush {
+        key: String,
+        values: Vec<Vec<u8>>,
+    },
+    RPush {
+        key: String,
+        values: Vec<Vec<u8>>,
+    },
+    LTrim {
+        key: String,
+        start: i64,
+        stop: i64,
+    },
+    Del {
+        keys: Vec<String>,
+    },
+    Expire {
+        key: String,
+        ttl_secs: u64,
+    },
 }
 
 impl Write {
     /// The command name, for error messages and the read-only refusal.
     pub fn op(&self) -> &'static str {
         match self {
-            Write::Set { ttl_secs: Some(_), .. } => "SETEX",
+            Write::Set {
+                ttl_secs: Some(_), ..
+            } => "SETEX",
             Write::Set { .. } => "SET",
             Write::HSet { .. } => "HSET",
             Write::HDel { .. } => "HDEL",
@@ -164,7 +199,11 @@ pub enum Guard {
     /// The string key holds exactly this value (`None`: the key does not exist).
     StringIs { key: String, value: Option<Vec<u8>> },
     /// The hash field holds exactly this value (`None`: the field is absent).
-    HashFieldIs { key: String, field: String, value: Option<Vec<u8>> },
+    HashFieldIs {
+        key: String,
+        field: String,
+        value: Option<Vec<u8>>,
+    },
     /// The key exists (any type) or not.
     Exists { key: String, exists: bool },
     /// The list has exactly this length (0 when missing).
@@ -208,7 +247,12 @@ pub trait KeySpace: Send + Sync {
     async fn llen(&self, key: &str) -> StoreResult<u64>;
     /// One SCAN step: `cursor` 0 starts; a returned cursor of 0 means done. `count` is a hint,
     /// clamped to [`MAX_BATCH`]. Keys may repeat across steps (as Redis SCAN allows).
-    async fn scan(&self, cursor: u64, pattern: &str, count: usize) -> StoreResult<(u64, Vec<String>)>;
+    async fn scan(
+        &self,
+        cursor: u64,
+        pattern: &str,
+        count: usize,
+    ) -> StoreResult<(u64, Vec<String>)>;
     /// Number of keys in the key space (DBSIZE).
     async fn dbsize(&self) -> StoreResult<u64>;
 

@@ -81,7 +81,10 @@ impl SeedStore {
                 cursor = next;
                 done = next == 0;
                 // SCAN may return a key twice; decode it once.
-                let batch: Vec<String> = batch.into_iter().filter(|k| seen.insert(k.clone())).collect();
+                let batch: Vec<String> = batch
+                    .into_iter()
+                    .filter(|k| seen.insert(k.clone()))
+                    .collect();
                 if !batch.is_empty() {
                     let ks = self.ks.clone();
                     inflight.push_back(async move {
@@ -91,7 +94,9 @@ impl SeedStore {
                 }
                 continue;
             }
-            let Some((batch, res)) = inflight.next().await else { continue };
+            let Some((batch, res)) = inflight.next().await else {
+                continue;
+            };
             for (key, slot) in batch.into_iter().zip(res?) {
                 decode_user_into(&mut out, key, slot);
             }
@@ -103,8 +108,12 @@ impl SeedStore {
     pub async fn user(&self, id: &str) -> Result<Option<UserRecord>, ReadError> {
         let key = keys::user(id);
         let fields = self.ks.hgetall(&key).await?;
-        UserRecord::from_hash(id, &fields)
-            .map_err(|e| ReadError::Unreadable(Unreadable { key, reason: e.to_string() }))
+        UserRecord::from_hash(id, &fields).map_err(|e| {
+            ReadError::Unreadable(Unreadable {
+                key,
+                reason: e.to_string(),
+            })
+        })
     }
 
     /// The user id the e-mail index points at (exact string, no normalisation, as the seed).
@@ -113,7 +122,10 @@ impl SeedStore {
         match self.ks.get(&key).await? {
             None => Ok(None),
             Some(v) => String::from_utf8(v).map(Some).map_err(|_| {
-                ReadError::Unreadable(Unreadable { key, reason: "value is not valid UTF-8".into() })
+                ReadError::Unreadable(Unreadable {
+                    key,
+                    reason: "value is not valid UTF-8".into(),
+                })
             }),
         }
     }
@@ -125,15 +137,24 @@ impl SeedStore {
             None => Ok(None),
             Some(v) => MfaRecord::parse(&v)
                 .map(|r| Some(r.summary()))
-                .map_err(|e| ReadError::Unreadable(Unreadable { key, reason: e.to_string() })),
+                .map_err(|e| {
+                    ReadError::Unreadable(Unreadable {
+                        key,
+                        reason: e.to_string(),
+                    })
+                }),
         }
     }
 
     /// A user's refresh tokens. The seed keeps no per-user index, so this scans
     /// `refresh_token:*` and reads each value; unreadable ones are reported.
-    pub async fn sessions_of(&self, user_id: &str) -> StoreResult<(Vec<RefreshRecord>, Vec<Unreadable>)> {
+    pub async fn sessions_of(
+        &self,
+        user_id: &str,
+    ) -> StoreResult<(Vec<RefreshRecord>, Vec<Unreadable>)> {
         let mut keys_all = Vec::new();
-        self.scan_each("refresh_token:*", |b| keys_all.extend(b)).await?;
+        self.scan_each("refresh_token:*", |b| keys_all.extend(b))
+            .await?;
         keys_all.sort();
         keys_all.dedup();
         let mut sessions = Vec::new();
@@ -146,9 +167,15 @@ impl SeedStore {
                     Ok(Some(bytes)) => match RefreshRecord::parse(&bytes) {
                         Ok(r) if r.user_id == user_id => sessions.push(r),
                         Ok(_) => {}
-                        Err(e) => bad.push(Unreadable { key: key.clone(), reason: e.to_string() }),
+                        Err(e) => bad.push(Unreadable {
+                            key: key.clone(),
+                            reason: e.to_string(),
+                        }),
                     },
-                    Err(e) => bad.push(Unreadable { key: key.clone(), reason: e.to_string() }),
+                    Err(e) => bad.push(Unreadable {
+                        key: key.clone(),
+                        reason: e.to_string(),
+                    }),
                 }
             }
         }
@@ -179,9 +206,15 @@ fn decode_user_into(out: &mut UserListing, key: String, slot: StoreResult<HashFi
         Ok(fields) => match UserRecord::from_hash(&id, &fields) {
             Ok(Some(u)) => out.users.push(u),
             Ok(None) => {} // deleted between SCAN and HGETALL
-            Err(e) => out.unreadable.push(Unreadable { key, reason: e.to_string() }),
+            Err(e) => out.unreadable.push(Unreadable {
+                key,
+                reason: e.to_string(),
+            }),
         },
-        Err(e) => out.unreadable.push(Unreadable { key, reason: e.to_string() }),
+        Err(e) => out.unreadable.push(Unreadable {
+            key,
+            reason: e.to_string(),
+        }),
     }
 }
 
@@ -198,7 +231,9 @@ impl From<ReadError> for crate::CoreError {
     fn from(e: ReadError) -> Self {
         match e {
             ReadError::Store(s) => crate::CoreError::Store(s),
-            ReadError::Unreadable(u) => crate::CoreError::Malformed(format!("`{}` is unreadable: {}", u.key, u.reason)),
+            ReadError::Unreadable(u) => {
+                crate::CoreError::Malformed(format!("`{}` is unreadable: {}", u.key, u.reason))
+            }
         }
     }
 }

@@ -47,8 +47,12 @@ pub async fn resume_point(
     users: usize,
     events: usize,
 ) -> Result<Option<chrono::NaiveDateTime>, CoreError> {
-    let Some(raw) = ks.get(CHECKPOINT).await? else { return Ok(None) };
-    let Ok(cp) = serde_json::from_slice::<Checkpoint>(&raw) else { return Ok(None) };
+    let Some(raw) = ks.get(CHECKPOINT).await? else {
+        return Ok(None);
+    };
+    let Ok(cp) = serde_json::from_slice::<Checkpoint>(&raw) else {
+        return Ok(None);
+    };
     if (cp.seed, cp.users, cp.events) != (seed, users, events) {
         return Ok(None);
     }
@@ -72,13 +76,19 @@ pub async fn seed_demo(
         .detail("users", plan.users as u64)
         .detail("events", plan.events as u64)
         .severity("low");
-    let (report, _) = mutate(audit, operator, Capability::AdministerConsole, action, || async {
-        let r = load(ks.clone(), index.clone(), plan, passwords, progress).await?;
-        let mut extra = Map::new();
-        extra.insert("keyspace_writes".into(), r.keyspace_writes.into());
-        extra.insert("resumed".into(), r.resumed.into());
-        Ok((r, extra))
-    })
+    let (report, _) = mutate(
+        audit,
+        operator,
+        Capability::AdministerConsole,
+        action,
+        || async {
+            let r = load(ks.clone(), index.clone(), plan, passwords, progress).await?;
+            let mut extra = Map::new();
+            extra.insert("keyspace_writes".into(), r.keyspace_writes.into());
+            extra.insert("resumed".into(), r.resumed.into());
+            Ok((r, extra))
+        },
+    )
     .await?;
     Ok(report)
 }
@@ -104,7 +114,11 @@ async fn load(
             let cp: Checkpoint = serde_json::from_slice(&raw).map_err(|_| {
                 CoreError::Conflict("the store holds an unreadable demo checkpoint".into())
             })?;
-            let same = Checkpoint { core_done: false, chunks_done: 0, ..cp.clone() } == fresh;
+            let same = Checkpoint {
+                core_done: false,
+                chunks_done: 0,
+                ..cp.clone()
+            } == fresh;
             if !same {
                 return Err(CoreError::Conflict(format!(
                     "the store already holds demo data of another plan (seed {}, {} users, {} events); use an empty store",
@@ -123,7 +137,11 @@ async fn load(
             fresh
         }
     };
-    let mut report = DemoReport { users: plan.users, resumed: cp.core_done || cp.chunks_done > 0, ..Default::default() };
+    let mut report = DemoReport {
+        users: plan.users,
+        resumed: cp.core_done || cp.chunks_done > 0,
+        ..Default::default()
+    };
     let save = |cp: &Checkpoint| Write::Set {
         key: CHECKPOINT.into(),
         value: serde_json::to_vec(cp).expect("checkpoint serializes"),
@@ -164,12 +182,19 @@ async fn load(
         report.events_indexed += events.len() as u64;
         cp.chunks_done = c + 1;
         ks.apply(&[save(&cp)]).await?;
-        progress("events", (cp.chunks_done * demo::EVENT_CHUNK).min(plan.events) as u64, plan.events as u64);
+        progress(
+            "events",
+            (cp.chunks_done * demo::EVENT_CHUNK).min(plan.events) as u64,
+            plan.events as u64,
+        );
     }
     Ok(report)
 }
 
-async fn index_all(index: &dyn AuditIndex, events: &[rampart_domain::audit::AuditEvent]) -> Result<(), CoreError> {
+async fn index_all(
+    index: &dyn AuditIndex,
+    events: &[rampart_domain::audit::AuditEvent],
+) -> Result<(), CoreError> {
     for chunk in events.chunks(10_000) {
         let r = index.index(chunk).await?;
         if let Some((id, why)) = r.failed.first() {

@@ -6,7 +6,9 @@ use chrono::Duration;
 use serde::Serialize;
 
 use crate::audit::Trail;
-use crate::ports::{AuditIndex, AuditQuery, BackendInfo, Clock, RecordSource, ServerInfo, StoreError};
+use crate::ports::{
+    AuditIndex, AuditQuery, BackendInfo, Clock, RecordSource, ServerInfo, StoreError,
+};
 use crate::seed::SeedStore;
 use crate::ErrorCode;
 use rampart_domain::trail::VerifyReport;
@@ -19,7 +21,10 @@ pub struct ErrorBody {
 
 impl From<&StoreError> for ErrorBody {
     fn from(e: &StoreError) -> Self {
-        Self { code: e.code(), message: e.to_string() }
+        Self {
+            code: e.code(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -37,7 +42,14 @@ pub struct StoreStatus {
 
 impl StoreStatus {
     fn new(port: &str, backend: BackendInfo) -> Self {
-        Self { port: port.into(), backend, reachable: false, server: None, error: None, counts: BTreeMap::new() }
+        Self {
+            port: port.into(),
+            backend,
+            reachable: false,
+            server: None,
+            error: None,
+            counts: BTreeMap::new(),
+        }
     }
     fn fail(mut self, e: &StoreError) -> Self {
         self.error = Some(e.into());
@@ -88,7 +100,10 @@ pub async fn audit_index_status(index: &dyn AuditIndex, clock: &dyn Clock) -> St
         Err(e) => return st.fail(&e),
     }
     let now = clock.now();
-    let day = AuditQuery { from: Some(now - Duration::hours(24)), ..Default::default() };
+    let day = AuditQuery {
+        from: Some(now - Duration::hours(24)),
+        ..Default::default()
+    };
     for (name, q) in [("events", AuditQuery::default()), ("events_24h", day)] {
         match index.count(&q).await {
             Ok(n) => {

@@ -48,6 +48,16 @@ pub fn format_naive_iso(t: &NaiveDateTime) -> String {
 /// (further digits are ignored). A `Z` or `±HH[:MM...]` suffix that Python would accept as an
 /// aware value is rejected with [`AWARE_REASON`].
 pub fn parse_naive_iso(s: &str) -> Result<NaiveDateTime, FormatError> {
+    match parse_iso_allow_aware(s)? {
+        (_, true) => Err(FormatError::invalid(FIELD, AWARE_REASON)),
+        (t, false) => Ok(t),
+    }
+}
+
+/// What Python's `fromisoformat` loads: the wall-clock time and whether an offset or `Z`
+/// followed. Fields the service only loads (never compares), such as `user:*.created_at`, are
+/// readable when aware; Rampart reports them as a warning instead of refusing the record.
+pub fn parse_iso_allow_aware(s: &str) -> Result<(NaiveDateTime, bool), FormatError> {
     let invalid = || FormatError::invalid(FIELD, "is not an ISO 8601 date-time Python can read");
     let chars: Vec<char> = s.chars().collect();
     if chars.len() < 7 {
@@ -65,10 +75,7 @@ pub fn parse_naive_iso(s: &str) -> Result<NaiveDateTime, FormatError> {
     };
     let [hour, minute, second, micro] = time;
     let time = NaiveTime::from_hms_micro_opt(hour, minute, second, micro).ok_or_else(invalid)?;
-    if aware {
-        return Err(FormatError::invalid(FIELD, AWARE_REASON));
-    }
-    Ok(NaiveDateTime::new(date, time))
+    Ok((NaiveDateTime::new(date, time), aware))
 }
 
 /// Character at `i`, or NUL past the end: the C parser reads a NUL-terminated buffer, and

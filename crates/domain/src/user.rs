@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FormatError;
-use crate::time::{format_naive_iso, parse_naive_iso};
+use crate::time::{format_naive_iso, parse_iso_allow_aware};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -222,14 +222,26 @@ impl UserRecord {
                 on
             }
         };
-        let time = |name: &str| -> Result<Option<NaiveDateTime>, FormatError> {
+        // `fromisoformat` loads an aware value too; only later comparisons with naive times
+        // would raise, so such a record is readable with a warning.
+        let mut time = |name: &str| -> Result<Option<NaiveDateTime>, FormatError> {
             match get(name)? {
                 None | Some("") => Ok(None),
-                Some(v) => parse_naive_iso(v)
-                    .map(Some)
-                    .map_err(|e| FormatError::invalid(name, e.to_string())),
+                Some(v) => {
+                    let (t, aware) = parse_iso_allow_aware(v)
+                        .map_err(|e| FormatError::invalid(name, e.to_string()))?;
+                    if aware {
+                        warnings.push(format!(
+                            "{name} `{v}` has a time zone; the service writes naive UTC and would \
+                             raise TypeError comparing it"
+                        ));
+                    }
+                    Ok(Some(t))
+                }
             }
         };
+        let last_login = time("last_login")?;
+        let created_at = time("created_at")?;
         Ok(Some(UserRecord {
             id: id.to_string(),
             email,
@@ -238,8 +250,8 @@ impl UserRecord {
             permissions,
             is_active,
             mfa_enabled,
-            last_login: time("last_login")?,
-            created_at: time("created_at")?,
+            last_login,
+            created_at,
             warnings,
         }))
     }
@@ -384,7 +396,6 @@ mod tests {
                 "space",
             ),
             (vec![("role", "root")], "unknown role"),
-            (vec![("created_at", "2026-11-24T04:06:55Z")], "aware time"),
             (vec![("last_login", "yesterday")], "bad time"),
         ];
         for (over, why) in cases {
@@ -402,6 +413,11 @@ mod tests {
         b.retain(|(k, _)| *k != "email");
         let err = UserRecord::from_hash("u", &h(&b)).unwrap_err();
         assert_eq!(err, FormatError::MissingField("email".into()));
+        let mut aware = base();
+        aware.retain(|(k, _)| *k != "created_at");
+        aware.push(("created_at", "2026-11-24T04:06:55+00:00"));
+        let u = UserRecord::from_hash("u", &h(&aware)).unwrap().unwrap();
+        assert!(u.warnings[0].contains("time zone"), "aware times load with a warning, as in Python");
         let mut raw = h(&base());
         raw[1].1 = vec![0xff, 0xfe];
         assert!(
@@ -412,7 +428,7 @@ mod tests {
 
     #[test]
     fn new_user_fields_are_what_save_user_writes() {
-        let t = parse_naive_iso("2026-11-24T04:06:55.525205").unwrap();
+        let t = crate::time::parse_naive_iso("2026-11-24T04:06:55.525205").unwrap();
         let f = new_user_fields("김@예시.한국", "김민준", Role::PremiumUser, &t);
         let got: Vec<(&str, &str)> = f
             .iter()
