@@ -67,7 +67,9 @@ impl Backend {
 
     pub(crate) async fn embedded() -> Self {
         let file = rampart_testkit::sqlite_file();
-        let store = EmbeddedStore::open(&file.path).await.expect("open the embedded store");
+        let store = EmbeddedStore::open(&file.path)
+            .await
+            .expect("open the embedded store");
         let clock = Arc::new(TestClock(Mutex::new(chrono::Utc::now().naive_utc())));
         let ks = EmbeddedKeySpace::new(store.clone(), clock.clone(), false);
         let ro = EmbeddedKeySpace::new(store, clock.clone(), true);
@@ -118,34 +120,63 @@ impl Backend {
 // Write builders
 
 fn set(key: &str, value: impl AsRef<[u8]>) -> Write {
-    Write::Set { key: key.into(), value: value.as_ref().to_vec(), ttl_secs: None }
+    Write::Set {
+        key: key.into(),
+        value: value.as_ref().to_vec(),
+        ttl_secs: None,
+    }
 }
 fn setex(key: &str, value: impl AsRef<[u8]>, ttl: u64) -> Write {
-    Write::Set { key: key.into(), value: value.as_ref().to_vec(), ttl_secs: Some(ttl) }
+    Write::Set {
+        key: key.into(),
+        value: value.as_ref().to_vec(),
+        ttl_secs: Some(ttl),
+    }
 }
 fn hset(key: &str, fields: &[(&str, &[u8])]) -> Write {
     Write::HSet {
         key: key.into(),
-        fields: fields.iter().map(|(f, v)| (f.to_string(), v.to_vec())).collect(),
+        fields: fields
+            .iter()
+            .map(|(f, v)| (f.to_string(), v.to_vec()))
+            .collect(),
     }
 }
 fn hdel(key: &str, fields: &[&str]) -> Write {
-    Write::HDel { key: key.into(), fields: fields.iter().map(|f| f.to_string()).collect() }
+    Write::HDel {
+        key: key.into(),
+        fields: fields.iter().map(|f| f.to_string()).collect(),
+    }
 }
 fn lpush(key: &str, values: &[&str]) -> Write {
-    Write::LPush { key: key.into(), values: values.iter().map(|v| v.as_bytes().to_vec()).collect() }
+    Write::LPush {
+        key: key.into(),
+        values: values.iter().map(|v| v.as_bytes().to_vec()).collect(),
+    }
 }
 fn rpush(key: &str, values: &[&str]) -> Write {
-    Write::RPush { key: key.into(), values: values.iter().map(|v| v.as_bytes().to_vec()).collect() }
+    Write::RPush {
+        key: key.into(),
+        values: values.iter().map(|v| v.as_bytes().to_vec()).collect(),
+    }
 }
 fn ltrim(key: &str, start: i64, stop: i64) -> Write {
-    Write::LTrim { key: key.into(), start, stop }
+    Write::LTrim {
+        key: key.into(),
+        start,
+        stop,
+    }
 }
 fn del(keys: &[&str]) -> Write {
-    Write::Del { keys: keys.iter().map(|k| k.to_string()).collect() }
+    Write::Del {
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+    }
 }
 fn expire(key: &str, ttl_secs: u64) -> Write {
-    Write::Expire { key: key.into(), ttl_secs }
+    Write::Expire {
+        key: key.into(),
+        ttl_secs,
+    }
 }
 
 fn sorted(mut h: HashFields) -> HashFields {
@@ -154,7 +185,10 @@ fn sorted(mut h: HashFields) -> HashFields {
 }
 
 fn strings(values: Vec<Vec<u8>>) -> Vec<String> {
-    values.into_iter().map(|v| String::from_utf8(v).expect("test values are UTF-8")).collect()
+    values
+        .into_iter()
+        .map(|v| String::from_utf8(v).expect("test values are UTF-8"))
+        .collect()
 }
 
 fn is_wrong_type(e: &StoreError, key: &str, expected: &str, actual: &str) -> bool {
@@ -179,21 +213,66 @@ async fn strings_round_trip_bytes_and_unicode(b: Backend) {
     ])
     .await;
     let ks = &b.ks;
-    assert_eq!(ks.get("bin").await.unwrap(), Some(binary), "[{}] all 256 byte values", b.name);
-    assert_eq!(ks.get("ko").await.unwrap().as_deref(), Some(KOREAN.as_bytes()), "[{}] Korean", b.name);
-    assert_eq!(ks.get("emoji").await.unwrap().as_deref(), Some(EMOJI.as_bytes()), "[{}] emoji", b.name);
-    assert_eq!(ks.get("empty").await.unwrap(), Some(vec![]), "[{}] empty is not missing", b.name);
+    assert_eq!(
+        ks.get("bin").await.unwrap(),
+        Some(binary),
+        "[{}] all 256 byte values",
+        b.name
+    );
+    assert_eq!(
+        ks.get("ko").await.unwrap().as_deref(),
+        Some(KOREAN.as_bytes()),
+        "[{}] Korean",
+        b.name
+    );
+    assert_eq!(
+        ks.get("emoji").await.unwrap().as_deref(),
+        Some(EMOJI.as_bytes()),
+        "[{}] emoji",
+        b.name
+    );
+    assert_eq!(
+        ks.get("empty").await.unwrap(),
+        Some(vec![]),
+        "[{}] empty is not missing",
+        b.name
+    );
     assert_eq!(
         ks.get("user_email:김@예시.한국").await.unwrap().as_deref(),
         Some(&b"user_Vq8rx0rpoS5Lid-vLxRY2A"[..]),
         "[{}] a Unicode key name is used byte for byte",
         b.name
     );
-    assert_eq!(ks.get("missing").await.unwrap(), None, "[{}] missing key reads as None", b.name);
-    assert_eq!(ks.key_type("ko").await.unwrap(), KeyType::String, "[{}] TYPE string", b.name);
-    assert_eq!(ks.key_type("missing").await.unwrap(), KeyType::None, "[{}] TYPE none", b.name);
-    assert_eq!(ks.ttl("ko").await.unwrap(), Ttl::Persistent, "[{}] SET leaves no TTL", b.name);
-    assert_eq!(ks.ttl("missing").await.unwrap(), Ttl::Missing, "[{}] PTTL of a missing key", b.name);
+    assert_eq!(
+        ks.get("missing").await.unwrap(),
+        None,
+        "[{}] missing key reads as None",
+        b.name
+    );
+    assert_eq!(
+        ks.key_type("ko").await.unwrap(),
+        KeyType::String,
+        "[{}] TYPE string",
+        b.name
+    );
+    assert_eq!(
+        ks.key_type("missing").await.unwrap(),
+        KeyType::None,
+        "[{}] TYPE none",
+        b.name
+    );
+    assert_eq!(
+        ks.ttl("ko").await.unwrap(),
+        Ttl::Persistent,
+        "[{}] SET leaves no TTL",
+        b.name
+    );
+    assert_eq!(
+        ks.ttl("missing").await.unwrap(),
+        Ttl::Missing,
+        "[{}] PTTL of a missing key",
+        b.name
+    );
 }
 
 async fn hashes_round_trip(b: Backend) {
@@ -222,18 +301,57 @@ async fn hashes_round_trip(b: Backend) {
         (b"blob".to_vec(), bin.clone()),
         (b"empty".to_vec(), vec![]),
     ]);
-    assert_eq!(got, want, "[{}] HGETALL returns every field byte for byte", b.name);
-    assert_eq!(b.ks.hget(key, "blob").await.unwrap(), Some(bin), "[{}] HGET binary", b.name);
-    assert_eq!(b.ks.hget(key, "nope").await.unwrap(), None, "[{}] HGET absent field", b.name);
-    assert_eq!(b.ks.hgetall("missing").await.unwrap(), vec![], "[{}] HGETALL missing", b.name);
-    assert_eq!(b.ks.key_type(key).await.unwrap(), KeyType::Hash, "[{}] TYPE hash", b.name);
+    assert_eq!(
+        got, want,
+        "[{}] HGETALL returns every field byte for byte",
+        b.name
+    );
+    assert_eq!(
+        b.ks.hget(key, "blob").await.unwrap(),
+        Some(bin),
+        "[{}] HGET binary",
+        b.name
+    );
+    assert_eq!(
+        b.ks.hget(key, "nope").await.unwrap(),
+        None,
+        "[{}] HGET absent field",
+        b.name
+    );
+    assert_eq!(
+        b.ks.hgetall("missing").await.unwrap(),
+        vec![],
+        "[{}] HGETALL missing",
+        b.name
+    );
+    assert_eq!(
+        b.ks.key_type(key).await.unwrap(),
+        KeyType::Hash,
+        "[{}] TYPE hash",
+        b.name
+    );
 
     // HSET overwrites one field and leaves the others; HDEL of the last field deletes the key.
     b.apply(vec![hset(key, &[("role", b"admin")])]).await;
-    assert_eq!(b.ks.hget(key, "role").await.unwrap().as_deref(), Some(&b"admin"[..]));
-    assert_eq!(b.ks.hgetall(key).await.unwrap().len(), 7, "[{}] HSET keeps other fields", b.name);
-    b.apply(vec![hset("h2", &[("a", b"1"), ("b", b"2")]), hdel("h2", &["a", "zzz"])]).await;
-    assert_eq!(b.ks.hgetall("h2").await.unwrap(), vec![(b"b".to_vec(), b"2".to_vec())]);
+    assert_eq!(
+        b.ks.hget(key, "role").await.unwrap().as_deref(),
+        Some(&b"admin"[..])
+    );
+    assert_eq!(
+        b.ks.hgetall(key).await.unwrap().len(),
+        7,
+        "[{}] HSET keeps other fields",
+        b.name
+    );
+    b.apply(vec![
+        hset("h2", &[("a", b"1"), ("b", b"2")]),
+        hdel("h2", &["a", "zzz"]),
+    ])
+    .await;
+    assert_eq!(
+        b.ks.hgetall("h2").await.unwrap(),
+        vec![(b"b".to_vec(), b"2".to_vec())]
+    );
     b.apply(vec![hdel("h2", &["b"])]).await;
     assert_eq!(
         b.ks.key_type("h2").await.unwrap(),
@@ -245,11 +363,19 @@ async fn hashes_round_trip(b: Backend) {
 
 async fn lists_follow_redis_order_and_indexes(b: Backend) {
     // LPUSH k a b c leaves c at the head (the seed's audit lists rely on it).
-    b.apply(vec![lpush("security_events", &["a", "b", "c"]), rpush("security_events", &["d"])])
-        .await;
+    b.apply(vec![
+        lpush("security_events", &["a", "b", "c"]),
+        rpush("security_events", &["d"]),
+    ])
+    .await;
     let ks = &b.ks;
     let all = strings(ks.lrange("security_events", 0, -1).await.unwrap());
-    assert_eq!(all, ["c", "b", "a", "d"], "[{}] LPUSH order then RPUSH", b.name);
+    assert_eq!(
+        all,
+        ["c", "b", "a", "d"],
+        "[{}] LPUSH order then RPUSH",
+        b.name
+    );
     assert_eq!(ks.llen("security_events").await.unwrap(), 4);
     // LRANGE index rules, table-driven: (start, stop, expected).
     let cases: &[(i64, i64, &[&str])] = &[
@@ -268,10 +394,20 @@ async fn lists_follow_redis_order_and_indexes(b: Backend) {
     }
     // LTRIM 0 2 keeps the newest 3 (the seed's LTRIM 0 999 pattern), negative stop too.
     b.apply(vec![ltrim("security_events", 0, 2)]).await;
-    assert_eq!(strings(ks.lrange("security_events", 0, -1).await.unwrap()), ["c", "b", "a"]);
+    assert_eq!(
+        strings(ks.lrange("security_events", 0, -1).await.unwrap()),
+        ["c", "b", "a"]
+    );
     b.apply(vec![ltrim("security_events", 1, -1)]).await;
-    assert_eq!(strings(ks.lrange("security_events", 0, -1).await.unwrap()), ["b", "a"]);
-    b.apply(vec![lpush("security_events", &["e"]), ltrim("security_events", -2, -1)]).await;
+    assert_eq!(
+        strings(ks.lrange("security_events", 0, -1).await.unwrap()),
+        ["b", "a"]
+    );
+    b.apply(vec![
+        lpush("security_events", &["e"]),
+        ltrim("security_events", -2, -1),
+    ])
+    .await;
     assert_eq!(
         strings(ks.lrange("security_events", 0, -1).await.unwrap()),
         ["b", "a"],
@@ -285,7 +421,12 @@ async fn lists_follow_redis_order_and_indexes(b: Backend) {
         "[{}] LTRIM to nothing deletes the list",
         b.name
     );
-    assert_eq!(ks.llen("security_events").await.unwrap(), 0, "[{}] LLEN of missing", b.name);
+    assert_eq!(
+        ks.llen("security_events").await.unwrap(),
+        0,
+        "[{}] LLEN of missing",
+        b.name
+    );
     assert!(ks.lrange("missing", 0, -1).await.unwrap().is_empty());
 }
 
@@ -297,7 +438,8 @@ async fn ttl_set_by_setex_and_expire(b: Backend) {
         set("cleared", "x"),
     ])
     .await;
-    b.apply(vec![expire("cleared", 60), set("cleared", "y")]).await;
+    b.apply(vec![expire("cleared", 60), set("cleared", "y")])
+        .await;
     let ttl = b.ks.ttl("refresh_token:abc").await.unwrap();
     assert!(
         matches!(ttl, Ttl::Millis(ms) if ms > 604_790_000 && ms <= 604_800_000),
@@ -318,7 +460,12 @@ async fn ttl_set_by_setex_and_expire(b: Backend) {
     );
     // EXPIRE 0 deletes the key.
     b.apply(vec![expire("plain", 0)]).await;
-    assert_eq!(b.ks.key_type("plain").await.unwrap(), KeyType::None, "[{}] EXPIRE 0", b.name);
+    assert_eq!(
+        b.ks.key_type("plain").await.unwrap(),
+        KeyType::None,
+        "[{}] EXPIRE 0",
+        b.name
+    );
 }
 
 async fn expired_keys_vanish(b: Backend) {
@@ -331,35 +478,117 @@ async fn expired_keys_vanish(b: Backend) {
         set("stays", "1"),
     ])
     .await;
-    assert_eq!(b.ks.dbsize().await.unwrap(), 4, "[{}] all four keys before expiry", b.name);
+    assert_eq!(
+        b.ks.dbsize().await.unwrap(),
+        4,
+        "[{}] all four keys before expiry",
+        b.name
+    );
     b.advance(1_300).await;
     let ks = &b.ks;
-    assert_eq!(ks.get("api_usage:k").await.unwrap(), None, "[{}] expired string", b.name);
-    assert_eq!(ks.hgetall("h").await.unwrap(), vec![], "[{}] expired hash", b.name);
-    assert!(ks.lrange("l", 0, -1).await.unwrap().is_empty(), "[{}] expired list", b.name);
+    assert_eq!(
+        ks.get("api_usage:k").await.unwrap(),
+        None,
+        "[{}] expired string",
+        b.name
+    );
+    assert_eq!(
+        ks.hgetall("h").await.unwrap(),
+        vec![],
+        "[{}] expired hash",
+        b.name
+    );
+    assert!(
+        ks.lrange("l", 0, -1).await.unwrap().is_empty(),
+        "[{}] expired list",
+        b.name
+    );
     assert_eq!(ks.key_type("h").await.unwrap(), KeyType::None);
     assert_eq!(ks.ttl("api_usage:k").await.unwrap(), Ttl::Missing);
-    assert_eq!(ks.dbsize().await.unwrap(), 1, "[{}] DBSIZE skips expired keys", b.name);
+    assert_eq!(
+        ks.dbsize().await.unwrap(),
+        1,
+        "[{}] DBSIZE skips expired keys",
+        b.name
+    );
     assert_eq!(b.scan_all("*").await, BTreeSet::from(["stays".to_string()]));
     // The expired string's name is free: a hash there is no WRONGTYPE.
     b.apply(vec![hset("api_usage:k", &[("f", b"v")])]).await;
     assert_eq!(ks.key_type("api_usage:k").await.unwrap(), KeyType::Hash);
-    assert_eq!(ks.ttl("api_usage:k").await.unwrap(), Ttl::Persistent, "[{}] new key, no TTL", b.name);
+    assert_eq!(
+        ks.ttl("api_usage:k").await.unwrap(),
+        Ttl::Persistent,
+        "[{}] new key, no TTL",
+        b.name
+    );
 }
 
 async fn wrong_type_reads_name_the_key(b: Backend) {
-    b.apply(vec![set("s", "1"), hset("h", &[("f", b"v")]), rpush("l", &["x"])]).await;
+    b.apply(vec![
+        set("s", "1"),
+        hset("h", &[("f", b"v")]),
+        rpush("l", &["x"]),
+    ])
+    .await;
     let ks = &b.ks;
     // (what, result, key, expected, actual)
     let cases: Vec<(&str, StoreError, &str, &str, &str)> = vec![
-        ("GET hash", ks.get("h").await.unwrap_err(), "h", "string", "hash"),
-        ("GET list", ks.get("l").await.unwrap_err(), "l", "string", "list"),
-        ("HGETALL string", ks.hgetall("s").await.unwrap_err(), "s", "hash", "string"),
-        ("HGETALL list", ks.hgetall("l").await.unwrap_err(), "l", "hash", "list"),
-        ("HGET string", ks.hget("s", "f").await.unwrap_err(), "s", "hash", "string"),
-        ("LRANGE string", ks.lrange("s", 0, -1).await.unwrap_err(), "s", "list", "string"),
-        ("LRANGE hash", ks.lrange("h", 0, -1).await.unwrap_err(), "h", "list", "hash"),
-        ("LLEN hash", ks.llen("h").await.unwrap_err(), "h", "list", "hash"),
+        (
+            "GET hash",
+            ks.get("h").await.unwrap_err(),
+            "h",
+            "string",
+            "hash",
+        ),
+        (
+            "GET list",
+            ks.get("l").await.unwrap_err(),
+            "l",
+            "string",
+            "list",
+        ),
+        (
+            "HGETALL string",
+            ks.hgetall("s").await.unwrap_err(),
+            "s",
+            "hash",
+            "string",
+        ),
+        (
+            "HGETALL list",
+            ks.hgetall("l").await.unwrap_err(),
+            "l",
+            "hash",
+            "list",
+        ),
+        (
+            "HGET string",
+            ks.hget("s", "f").await.unwrap_err(),
+            "s",
+            "hash",
+            "string",
+        ),
+        (
+            "LRANGE string",
+            ks.lrange("s", 0, -1).await.unwrap_err(),
+            "s",
+            "list",
+            "string",
+        ),
+        (
+            "LRANGE hash",
+            ks.lrange("h", 0, -1).await.unwrap_err(),
+            "h",
+            "list",
+            "hash",
+        ),
+        (
+            "LLEN hash",
+            ks.llen("h").await.unwrap_err(),
+            "h",
+            "list",
+            "hash",
+        ),
     ];
     for (what, err, key, expected, actual) in cases {
         assert!(
@@ -367,29 +596,65 @@ async fn wrong_type_reads_name_the_key(b: Backend) {
             "[{}] {what}: expected WrongType naming `{key}` ({actual}, not {expected}), got {err:?}",
             b.name
         );
-        assert!(err.to_string().contains(&format!("`{key}`")), "the sentence names the key");
+        assert!(
+            err.to_string().contains(&format!("`{key}`")),
+            "the sentence names the key"
+        );
     }
 }
 
 async fn batch_reads_report_wrong_type_in_the_slot(b: Backend) {
-    b.apply(vec![set("s", "1"), hset("h", &[("f", b"v")]), rpush("l", &["x"])]).await;
+    b.apply(vec![
+        set("s", "1"),
+        hset("h", &[("f", b"v")]),
+        rpush("l", &["x"]),
+    ])
+    .await;
     let keys: Vec<String> = ["s", "h", "missing", "l"].map(String::from).to_vec();
-    let got = b.ks.get_many(&keys).await.expect("the batch itself succeeds");
+    let got =
+        b.ks.get_many(&keys)
+            .await
+            .expect("the batch itself succeeds");
     assert_eq!(got.len(), 4);
     assert_eq!(got[0], Ok(Some(b"1".to_vec())), "[{}] GET slot", b.name);
-    assert!(is_wrong_type(got[1].as_ref().unwrap_err(), "h", "string", "hash"), "[{}] {got:?}", b.name);
+    assert!(
+        is_wrong_type(got[1].as_ref().unwrap_err(), "h", "string", "hash"),
+        "[{}] {got:?}",
+        b.name
+    );
     assert_eq!(got[2], Ok(None), "[{}] missing slot", b.name);
-    assert!(is_wrong_type(got[3].as_ref().unwrap_err(), "l", "string", "list"), "[{}] {got:?}", b.name);
+    assert!(
+        is_wrong_type(got[3].as_ref().unwrap_err(), "l", "string", "list"),
+        "[{}] {got:?}",
+        b.name
+    );
 
-    let got = b.ks.hgetall_many(&keys).await.expect("the batch itself succeeds");
-    assert!(is_wrong_type(got[0].as_ref().unwrap_err(), "s", "hash", "string"), "[{}] {got:?}", b.name);
-    assert_eq!(got[1], Ok(vec![(b"f".to_vec(), b"v".to_vec())]), "[{}] HGETALL slot", b.name);
+    let got =
+        b.ks.hgetall_many(&keys)
+            .await
+            .expect("the batch itself succeeds");
+    assert!(
+        is_wrong_type(got[0].as_ref().unwrap_err(), "s", "hash", "string"),
+        "[{}] {got:?}",
+        b.name
+    );
+    assert_eq!(
+        got[1],
+        Ok(vec![(b"f".to_vec(), b"v".to_vec())]),
+        "[{}] HGETALL slot",
+        b.name
+    );
     assert_eq!(got[2], Ok(vec![]), "[{}] missing hash slot", b.name);
-    assert!(is_wrong_type(got[3].as_ref().unwrap_err(), "l", "hash", "list"), "[{}] {got:?}", b.name);
+    assert!(
+        is_wrong_type(got[3].as_ref().unwrap_err(), "l", "hash", "list"),
+        "[{}] {got:?}",
+        b.name
+    );
 
     // More keys than one pipeline: order is kept across chunks.
-    let many: Vec<Write> =
-        (0..2500).map(|i| hset(&format!("user:{i}"), &[("n", i.to_string().as_bytes())])).collect();
+    let many: Vec<Write> = (0..2500)
+        .map(|i| hset(&format!("user:{i}"), &[("n", i.to_string().as_bytes())]))
+        .collect();
     assert_eq!(b.ks.apply_bulk(&many).await.unwrap(), 2500);
     let keys: Vec<String> = (0..2500).rev().map(|i| format!("user:{i}")).collect();
     let got = b.ks.hgetall_many(&keys).await.unwrap();
@@ -423,31 +688,68 @@ async fn scan_visits_every_key_with_patterns(b: Backend) {
     b.ks.apply_bulk(&writes).await.unwrap();
     let set_of = |ks: &[&str]| ks.iter().map(|k| k.to_string()).collect::<BTreeSet<_>>();
     let cases: &[(&str, &[&str])] = &[
-        ("rate_limit:auth:*", &["rate_limit:auth:2001:db8::1", "rate_limit:auth:127.0.0.1"]),
-        ("rate_limit:*:2001:db8::1", &["rate_limit:auth:2001:db8::1", "rate_limit:api:2001:db8::1"]),
-        ("*::1", &["rate_limit:auth:2001:db8::1", "rate_limit:api:2001:db8::1", "ip_block:2001:db8::1"]),
-        ("user_email:*", &["user_email:김@예시.한국", "user_email:a@x.com"]),
+        (
+            "rate_limit:auth:*",
+            &["rate_limit:auth:2001:db8::1", "rate_limit:auth:127.0.0.1"],
+        ),
+        (
+            "rate_limit:*:2001:db8::1",
+            &["rate_limit:auth:2001:db8::1", "rate_limit:api:2001:db8::1"],
+        ),
+        (
+            "*::1",
+            &[
+                "rate_limit:auth:2001:db8::1",
+                "rate_limit:api:2001:db8::1",
+                "ip_block:2001:db8::1",
+            ],
+        ),
+        (
+            "user_email:*",
+            &["user_email:김@예시.한국", "user_email:a@x.com"],
+        ),
         ("user_email:김@*", &["user_email:김@예시.한국"]),
         // `?` is one byte: 김 is three.
         ("user_email:???@*", &["user_email:김@예시.한국"]),
         ("user:*", &["user:user_Vq8rx0rpoS5Lid-vLxRY2A"]),
         ("key:*", &["key:k1"]),
         ("key[_:]*", &["key:k1", "key_audit_log"]),
-        ("user_[ep]*", &[
-            "user_email:김@예시.한국",
-            "user_email:a@x.com",
-            "user_password:user_Vq8rx0rpoS5Lid-vLxRY2A",
-            "user_events:user_Vq8rx0rpoS5Lid-vLxRY2A",
-        ]),
-        ("rate_limit:auth:2001:db8::\\1", &["rate_limit:auth:2001:db8::1"]),
+        (
+            "user_[ep]*",
+            &[
+                "user_email:김@예시.한국",
+                "user_email:a@x.com",
+                "user_password:user_Vq8rx0rpoS5Lid-vLxRY2A",
+                "user_events:user_Vq8rx0rpoS5Lid-vLxRY2A",
+            ],
+        ),
+        (
+            "rate_limit:auth:2001:db8::\\1",
+            &["rate_limit:auth:2001:db8::1"],
+        ),
         ("nothing:*", &[]),
     ];
     for (pattern, want) in cases {
-        assert_eq!(b.scan_all(pattern).await, set_of(want), "[{}] SCAN MATCH {pattern}", b.name);
+        assert_eq!(
+            b.scan_all(pattern).await,
+            set_of(want),
+            "[{}] SCAN MATCH {pattern}",
+            b.name
+        );
     }
     let all = b.scan_all("*").await;
-    assert_eq!(all.len(), keys.len() + 500, "[{}] SCAN * visits every key", b.name);
-    assert_eq!(b.ks.dbsize().await.unwrap(), (keys.len() + 500) as u64, "[{}] DBSIZE", b.name);
+    assert_eq!(
+        all.len(),
+        keys.len() + 500,
+        "[{}] SCAN * visits every key",
+        b.name
+    );
+    assert_eq!(
+        b.ks.dbsize().await.unwrap(),
+        (keys.len() + 500) as u64,
+        "[{}] DBSIZE",
+        b.name
+    );
 }
 
 async fn scan_count_is_clamped(b: Backend) {
@@ -472,31 +774,64 @@ async fn scan_count_is_clamped(b: Backend) {
         }
         cursor = next;
     }
-    assert!(steps >= 3, "[{}] 3000 keys need at least 3 clamped steps, took {steps}", b.name);
-    assert_eq!(seen.len(), 3000, "[{}] the clamped scan still visits every key", b.name);
+    assert!(
+        steps >= 3,
+        "[{}] 3000 keys need at least 3 clamped steps, took {steps}",
+        b.name
+    );
+    assert_eq!(
+        seen.len(),
+        3000,
+        "[{}] the clamped scan still visits every key",
+        b.name
+    );
 }
 
 async fn batches_over_the_limit_are_refused(b: Backend) {
-    let too_many: Vec<Write> = (0..=MAX_BATCH).map(|i| set(&format!("k{i}"), "v")).collect();
-    let want = StoreError::BatchTooLarge { len: MAX_BATCH + 1, limit: MAX_BATCH };
-    assert_eq!(b.ks.apply(&too_many).await, Err(want.clone()), "[{}] apply > limit", b.name);
+    let too_many: Vec<Write> = (0..=MAX_BATCH)
+        .map(|i| set(&format!("k{i}"), "v"))
+        .collect();
+    let want = StoreError::BatchTooLarge {
+        len: MAX_BATCH + 1,
+        limit: MAX_BATCH,
+    };
+    assert_eq!(
+        b.ks.apply(&too_many).await,
+        Err(want.clone()),
+        "[{}] apply > limit",
+        b.name
+    );
     assert_eq!(
         b.ks.apply_guarded(&[], &too_many).await,
         Err(want),
         "[{}] apply_guarded > limit",
         b.name
     );
-    let guards = vec![Guard::Exists { key: "g".into(), exists: false }; 2];
+    let guards = vec![
+        Guard::Exists {
+            key: "g".into(),
+            exists: false
+        };
+        2
+    ];
     assert!(
         matches!(
-            b.ks.apply_guarded(&guards, &too_many[..MAX_BATCH - 1]).await,
+            b.ks.apply_guarded(&guards, &too_many[..MAX_BATCH - 1])
+                .await,
             Err(StoreError::BatchTooLarge { .. })
         ),
         "[{}] guards count toward the limit",
         b.name
     );
-    assert_eq!(b.ks.dbsize().await.unwrap(), 0, "[{}] a refused batch writes nothing", b.name);
-    b.ks.apply(&too_many[..MAX_BATCH]).await.expect("exactly the limit is accepted");
+    assert_eq!(
+        b.ks.dbsize().await.unwrap(),
+        0,
+        "[{}] a refused batch writes nothing",
+        b.name
+    );
+    b.ks.apply(&too_many[..MAX_BATCH])
+        .await
+        .expect("exactly the limit is accepted");
     assert_eq!(b.ks.dbsize().await.unwrap(), MAX_BATCH as u64);
 }
 
@@ -518,13 +853,35 @@ async fn apply_is_all_or_nothing(b: Backend) {
         "[{}] the failing write is named: {err:?}",
         b.name
     );
-    assert_eq!(b.ks.dbsize().await.unwrap(), 1, "[{}] nothing from the failed batch landed", b.name);
-    assert_eq!(b.ks.get("s").await.unwrap().as_deref(), Some(&b"keep"[..]), "[{}] s untouched", b.name);
+    assert_eq!(
+        b.ks.dbsize().await.unwrap(),
+        1,
+        "[{}] nothing from the failed batch landed",
+        b.name
+    );
+    assert_eq!(
+        b.ks.get("s").await.unwrap().as_deref(),
+        Some(&b"keep"[..]),
+        "[{}] s untouched",
+        b.name
+    );
 
     // Types change inside the batch: x becomes a string, then HSET x must fail.
-    let err = b.ks.apply(&[set("x", "1"), hset("x", &[("f", b"v")])]).await.unwrap_err();
-    assert!(is_wrong_type(&err, "x", "hash", "string"), "[{}] in-batch type: {err:?}", b.name);
-    assert_eq!(b.ks.key_type("x").await.unwrap(), KeyType::None, "[{}] x not created", b.name);
+    let err =
+        b.ks.apply(&[set("x", "1"), hset("x", &[("f", b"v")])])
+            .await
+            .unwrap_err();
+    assert!(
+        is_wrong_type(&err, "x", "hash", "string"),
+        "[{}] in-batch type: {err:?}",
+        b.name
+    );
+    assert_eq!(
+        b.ks.key_type("x").await.unwrap(),
+        KeyType::None,
+        "[{}] x not created",
+        b.name
+    );
 
     // ...and an emptied hash or list frees the name for another type within the batch.
     b.apply(vec![
@@ -536,13 +893,35 @@ async fn apply_is_all_or_nothing(b: Backend) {
         hset("z", &[("now", b"a hash")]),
     ])
     .await;
-    assert_eq!(b.ks.key_type("y").await.unwrap(), KeyType::List, "[{}] y", b.name);
-    assert_eq!(b.ks.key_type("z").await.unwrap(), KeyType::Hash, "[{}] z", b.name);
+    assert_eq!(
+        b.ks.key_type("y").await.unwrap(),
+        KeyType::List,
+        "[{}] y",
+        b.name
+    );
+    assert_eq!(
+        b.ks.key_type("z").await.unwrap(),
+        KeyType::Hash,
+        "[{}] z",
+        b.name
+    );
 
     // SETEX 0 is refused before anything is written (Redis: invalid expire time).
-    let err = b.ks.apply(&[set("c", "1"), setex("d", "1", 0)]).await.unwrap_err();
-    assert!(err.to_string().contains("expire"), "[{}] SETEX 0: {err}", b.name);
-    assert_eq!(b.ks.key_type("c").await.unwrap(), KeyType::None, "[{}] c not written", b.name);
+    let err =
+        b.ks.apply(&[set("c", "1"), setex("d", "1", 0)])
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Invalid { .. }) && err.to_string().contains("expire time"),
+        "[{}] SETEX 0 is refused as invalid: {err}",
+        b.name
+    );
+    assert_eq!(
+        b.ks.key_type("c").await.unwrap(),
+        KeyType::None,
+        "[{}] c not written",
+        b.name
+    );
 }
 
 async fn guarded_writes_apply_only_when_guards_hold(b: Backend) {
@@ -555,42 +934,179 @@ async fn guarded_writes_apply_only_when_guards_hold(b: Backend) {
     let probe = || set("probe", "written");
     // (why, guard, holds)
     let cases: Vec<(&str, Guard, bool)> = vec![
-        ("string equal", Guard::StringIs { key: "s".into(), value: Some(b"v1".to_vec()) }, true),
-        ("string differs", Guard::StringIs { key: "s".into(), value: Some(b"v2".to_vec()) }, false),
-        ("string absent", Guard::StringIs { key: "new".into(), value: None }, true),
-        ("string present", Guard::StringIs { key: "s".into(), value: None }, false),
-        ("string on a hash", Guard::StringIs { key: "h".into(), value: Some(b"1".to_vec()) }, false),
-        ("field equal", Guard::HashFieldIs { key: "h".into(), field: "f".into(), value: Some(b"1".to_vec()) }, true),
-        ("field differs", Guard::HashFieldIs { key: "h".into(), field: "f".into(), value: Some(b"2".to_vec()) }, false),
-        ("field absent", Guard::HashFieldIs { key: "h".into(), field: "g".into(), value: None }, true),
-        ("field of missing key", Guard::HashFieldIs { key: "nope".into(), field: "g".into(), value: None }, true),
-        ("field present", Guard::HashFieldIs { key: "h".into(), field: "f".into(), value: None }, false),
-        ("exists", Guard::Exists { key: "l".into(), exists: true }, true),
-        ("not exists", Guard::Exists { key: "l".into(), exists: false }, false),
-        ("list len", Guard::ListLenIs { key: "l".into(), len: 2 }, true),
-        ("list len differs", Guard::ListLenIs { key: "l".into(), len: 3 }, false),
-        ("missing list is empty", Guard::ListLenIs { key: "nope".into(), len: 0 }, true),
+        (
+            "string equal",
+            Guard::StringIs {
+                key: "s".into(),
+                value: Some(b"v1".to_vec()),
+            },
+            true,
+        ),
+        (
+            "string differs",
+            Guard::StringIs {
+                key: "s".into(),
+                value: Some(b"v2".to_vec()),
+            },
+            false,
+        ),
+        (
+            "string absent",
+            Guard::StringIs {
+                key: "new".into(),
+                value: None,
+            },
+            true,
+        ),
+        (
+            "string present",
+            Guard::StringIs {
+                key: "s".into(),
+                value: None,
+            },
+            false,
+        ),
+        (
+            "string on a hash",
+            Guard::StringIs {
+                key: "h".into(),
+                value: Some(b"1".to_vec()),
+            },
+            false,
+        ),
+        (
+            "field equal",
+            Guard::HashFieldIs {
+                key: "h".into(),
+                field: "f".into(),
+                value: Some(b"1".to_vec()),
+            },
+            true,
+        ),
+        (
+            "field differs",
+            Guard::HashFieldIs {
+                key: "h".into(),
+                field: "f".into(),
+                value: Some(b"2".to_vec()),
+            },
+            false,
+        ),
+        (
+            "field absent",
+            Guard::HashFieldIs {
+                key: "h".into(),
+                field: "g".into(),
+                value: None,
+            },
+            true,
+        ),
+        (
+            "field of missing key",
+            Guard::HashFieldIs {
+                key: "nope".into(),
+                field: "g".into(),
+                value: None,
+            },
+            true,
+        ),
+        (
+            "field present",
+            Guard::HashFieldIs {
+                key: "h".into(),
+                field: "f".into(),
+                value: None,
+            },
+            false,
+        ),
+        (
+            "exists",
+            Guard::Exists {
+                key: "l".into(),
+                exists: true,
+            },
+            true,
+        ),
+        (
+            "not exists",
+            Guard::Exists {
+                key: "l".into(),
+                exists: false,
+            },
+            false,
+        ),
+        (
+            "list len",
+            Guard::ListLenIs {
+                key: "l".into(),
+                len: 2,
+            },
+            true,
+        ),
+        (
+            "list len differs",
+            Guard::ListLenIs {
+                key: "l".into(),
+                len: 3,
+            },
+            false,
+        ),
+        (
+            "missing list is empty",
+            Guard::ListLenIs {
+                key: "nope".into(),
+                len: 0,
+            },
+            true,
+        ),
     ];
     for (why, guard, holds) in cases {
-        let got = b.ks.apply_guarded(&[guard.clone()], &[probe()]).await.unwrap();
+        let got =
+            b.ks.apply_guarded(&[guard.clone()], &[probe()])
+                .await
+                .unwrap();
         let written = b.ks.get("probe").await.unwrap().is_some();
         if holds {
-            assert_eq!(got, Applied::Done, "[{}] {why}: guard holds -> Done", b.name);
+            assert_eq!(
+                got,
+                Applied::Done,
+                "[{}] {why}: guard holds -> Done",
+                b.name
+            );
             assert!(written, "[{}] {why}: Done wrote the batch", b.name);
         } else {
-            assert_eq!(got, Applied::Conflict, "[{}] {why}: guard fails -> Conflict", b.name);
+            assert_eq!(
+                got,
+                Applied::Conflict,
+                "[{}] {why}: guard fails -> Conflict",
+                b.name
+            );
             assert!(!written, "[{}] {why}: Conflict wrote nothing", b.name);
         }
         b.apply(vec![del(&["probe"])]).await;
     }
     // Several guards: one failing one is enough for Conflict; nothing of a multi-write lands.
     let guards = [
-        Guard::StringIs { key: "s".into(), value: Some(b"v1".to_vec()) },
-        Guard::ListLenIs { key: "l".into(), len: 99 },
+        Guard::StringIs {
+            key: "s".into(),
+            value: Some(b"v1".to_vec()),
+        },
+        Guard::ListLenIs {
+            key: "l".into(),
+            len: 99,
+        },
     ];
-    let got = b.ks.apply_guarded(&guards, &[set("s", "v2"), probe()]).await.unwrap();
+    let got =
+        b.ks.apply_guarded(&guards, &[set("s", "v2"), probe()])
+            .await
+            .unwrap();
     assert_eq!(got, Applied::Conflict);
-    assert_eq!(b.ks.get("s").await.unwrap().as_deref(), Some(&b"v1"[..]), "[{}] s unchanged", b.name);
+    assert_eq!(
+        b.ks.get("s").await.unwrap().as_deref(),
+        Some(&b"v1"[..]),
+        "[{}] s unchanged",
+        b.name
+    );
 }
 
 async fn concurrent_guarded_increments_lose_nothing(b: Backend) {
@@ -604,12 +1120,20 @@ async fn concurrent_guarded_increments_lose_nothing(b: Backend) {
             for _ in 0..EACH {
                 loop {
                     let cur = ks.hget("counter", "n").await.expect("read the counter");
-                    let n: u64 = cur.as_deref().map_or(0, |v| {
-                        std::str::from_utf8(v).unwrap().parse().unwrap()
-                    });
-                    let guard = Guard::HashFieldIs { key: "counter".into(), field: "n".into(), value: cur };
+                    let n: u64 = cur
+                        .as_deref()
+                        .map_or(0, |v| std::str::from_utf8(v).unwrap().parse().unwrap());
+                    let guard = Guard::HashFieldIs {
+                        key: "counter".into(),
+                        field: "n".into(),
+                        value: cur,
+                    };
                     let write = hset("counter", &[("n", (n + 1).to_string().as_bytes())]);
-                    match ks.apply_guarded(&[guard], &[write]).await.expect("guarded write") {
+                    match ks
+                        .apply_guarded(&[guard], &[write])
+                        .await
+                        .expect("guarded write")
+                    {
                         Applied::Done => break,
                         Applied::Conflict => conflicts += 1,
                     }
@@ -622,7 +1146,11 @@ async fn concurrent_guarded_increments_lose_nothing(b: Backend) {
     for h in handles {
         conflicts += h.await.expect("task");
     }
-    let n = b.ks.hget("counter", "n").await.unwrap().expect("counter exists");
+    let n =
+        b.ks.hget("counter", "n")
+            .await
+            .unwrap()
+            .expect("counter exists");
     assert_eq!(
         String::from_utf8(n).unwrap(),
         (TASKS * EACH).to_string(),
@@ -632,7 +1160,12 @@ async fn concurrent_guarded_increments_lose_nothing(b: Backend) {
 }
 
 async fn read_only_refuses_every_write(b: Backend) {
-    b.apply(vec![set("s", "v"), hset("h", &[("f", b"v")]), rpush("l", &["a"])]).await;
+    b.apply(vec![
+        set("s", "v"),
+        hset("h", &[("f", b"v")]),
+        rpush("l", &["a"]),
+    ])
+    .await;
     let every_kind = vec![
         set("s", "changed"),
         setex("s", "changed", 10),
@@ -647,42 +1180,84 @@ async fn read_only_refuses_every_write(b: Backend) {
     let ro = &b.read_only;
     assert!(ro.info().read_only, "[{}] info says read-only", b.name);
     for w in &every_kind {
-        let want = StoreError::ReadOnly { store: String::new(), op: w.op().to_string() };
+        let want = StoreError::ReadOnly {
+            store: String::new(),
+            op: w.op().to_string(),
+        };
         for (how, res) in [
             ("apply", ro.apply(std::slice::from_ref(w)).await.map(|_| ())),
-            ("apply_guarded", ro.apply_guarded(&[], std::slice::from_ref(w)).await.map(|_| ())),
-            ("apply_bulk", ro.apply_bulk(std::slice::from_ref(w)).await.map(|_| ())),
+            (
+                "apply_guarded",
+                ro.apply_guarded(&[], std::slice::from_ref(w))
+                    .await
+                    .map(|_| ()),
+            ),
+            (
+                "apply_bulk",
+                ro.apply_bulk(std::slice::from_ref(w)).await.map(|_| ()),
+            ),
         ] {
             match res {
                 Err(StoreError::ReadOnly { op, .. }) => {
                     assert_eq!(op, w.op(), "[{}] {how} names the refused op", b.name)
                 }
-                other => panic!("[{}] {how} of {} on a read-only profile: {other:?} (want {want:?})", b.name, w.op()),
+                other => panic!(
+                    "[{}] {how} of {} on a read-only profile: {other:?} (want {want:?})",
+                    b.name,
+                    w.op()
+                ),
             }
         }
     }
     // Even an oversized batch is refused as read-only first: nothing is sent.
     let big: Vec<Write> = (0..2000).map(|i| set(&format!("k{i}"), "v")).collect();
-    assert!(matches!(ro.apply_bulk(&big).await, Err(StoreError::ReadOnly { .. })));
+    assert!(matches!(
+        ro.apply_bulk(&big).await,
+        Err(StoreError::ReadOnly { .. })
+    ));
     // Reads work, and the data is unchanged.
-    assert_eq!(ro.get("s").await.unwrap().as_deref(), Some(&b"v"[..]), "[{}] s unchanged", b.name);
-    assert_eq!(ro.hgetall("h").await.unwrap(), vec![(b"f".to_vec(), b"v".to_vec())]);
+    assert_eq!(
+        ro.get("s").await.unwrap().as_deref(),
+        Some(&b"v"[..]),
+        "[{}] s unchanged",
+        b.name
+    );
+    assert_eq!(
+        ro.hgetall("h").await.unwrap(),
+        vec![(b"f".to_vec(), b"v".to_vec())]
+    );
     assert_eq!(strings(ro.lrange("l", 0, -1).await.unwrap()), ["a"]);
     assert_eq!(ro.ttl("s").await.unwrap(), Ttl::Persistent);
-    assert_eq!(ro.dbsize().await.unwrap(), 3, "[{}] no key added or removed", b.name);
+    assert_eq!(
+        ro.dbsize().await.unwrap(),
+        3,
+        "[{}] no key added or removed",
+        b.name
+    );
 }
 
 async fn ping_and_info_describe_the_backend(b: Backend) {
     let info = b.ks.ping().await.expect("ping");
     let kind = if b.name == "redis" { "redis" } else { "sqlite" };
     assert_eq!(info.kind, kind);
-    assert!(!info.version.is_empty(), "[{}] a version is reported", b.name);
+    assert!(
+        !info.version.is_empty(),
+        "[{}] a version is reported",
+        b.name
+    );
     let backend = b.ks.info();
     assert_eq!(backend.kind, kind);
     assert!(!backend.read_only);
     if let Some(url) = &b.redis_url {
-        assert_eq!(&backend.location, url, "[redis] location is the URL without credentials");
-        assert_eq!(info.account.as_deref(), Some("default"), "[redis] ACL WHOAMI");
+        assert_eq!(
+            &backend.location, url,
+            "[redis] location is the URL without credentials"
+        );
+        assert_eq!(
+            info.account.as_deref(),
+            Some("default"),
+            "[redis] ACL WHOAMI"
+        );
     }
 }
 
@@ -691,11 +1266,18 @@ async fn ping_and_info_describe_the_backend(b: Backend) {
 
 #[tokio::test]
 async fn redis_unreachable_is_a_clear_sentence() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let err = RedisKeySpace::connect(RedisOptions::new(format!("redis://127.0.0.1:{port}")))
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Unreachable { .. }), "closed port: {err:?}");
+    assert!(
+        matches!(err, StoreError::Unreachable { .. }),
+        "closed port: {err:?}"
+    );
     let text = err.to_string();
     assert!(
         text.contains(&format!("Redis at 127.0.0.1:{port} is unreachable")),
@@ -714,16 +1296,30 @@ async fn redis_wrong_password_and_missing_permission() {
     };
     let wrong = format!("{}-wrong", user.password);
     let err = RedisKeySpace::connect(opts(&wrong)).await.unwrap_err();
-    assert!(matches!(err, StoreError::AuthFailed { .. }), "wrong password: {err:?}");
-    assert!(!format!("{err} {err:?}").contains(&wrong), "the password never shows in an error");
+    assert!(
+        matches!(err, StoreError::AuthFailed { .. }),
+        "wrong password: {err:?}"
+    );
+    assert!(
+        !format!("{err} {err:?}").contains(&wrong),
+        "the password never shows in an error"
+    );
     assert!(
         !format!("{:?}", opts(&wrong)).contains(&wrong),
         "RedisOptions' Debug redacts the password"
     );
 
-    let ok = RedisKeySpace::connect(opts(&user.password)).await.expect("right password");
-    assert_eq!(ok.ping().await.unwrap().account.as_deref(), Some(user.name.as_str()));
-    assert!(!ok.info().location.contains(&user.password), "location has no credentials");
+    let ok = RedisKeySpace::connect(opts(&user.password))
+        .await
+        .expect("right password");
+    assert_eq!(
+        ok.ping().await.unwrap().account.as_deref(),
+        Some(user.name.as_str())
+    );
+    assert!(
+        !ok.info().location.contains(&user.password),
+        "location has no credentials"
+    );
 
     // An account without write permission: reads work, writes are PermissionDenied.
     let reader = lease.acl_user(&["~*", "+@all", "-@write"]);
@@ -752,8 +1348,13 @@ async fn redis_wrong_password_and_missing_permission() {
 async fn embedded_unopenable_file_is_unreachable() {
     let file = rampart_testkit::sqlite_file();
     std::fs::write(&file.path, b"not a directory").unwrap();
-    let err = EmbeddedStore::open(&file.path.join("inside-a-file.sqlite3")).await.unwrap_err();
-    assert!(matches!(err, StoreError::Unreachable { .. }), "a file as a directory: {err:?}");
+    let err = EmbeddedStore::open(&file.path.join("inside-a-file.sqlite3"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Unreachable { .. }),
+        "a file as a directory: {err:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -557,9 +557,17 @@ pub fn event_chunk(
     let mut rng =
         ChaCha8Rng::seed_from_u64(plan.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ chunk as u64);
     let mut out = Vec::with_capacity(n);
-    let span = plan.days * 86_400;
-    for _ in 0..n {
-        let at = ts(&plan.now, &mut rng, span);
+    // Chunks cover consecutive slices of the history, oldest first, and each chunk is sorted by
+    // time: event ids start with the epoch millisecond, so every index the events land in is
+    // appended to rather than split at random (this keeps a 1M-event load linear).
+    let span_us = plan.days * 86_400 * 1_000_000;
+    let chunks = event_chunks(plan).max(1) as i64;
+    let slice = span_us / chunks;
+    let slice_start = plan.now - Duration::microseconds(span_us) + Duration::microseconds(slice * chunk as i64);
+    let mut offsets: Vec<i64> = (0..n).map(|_| rng.gen_range(0..slice.max(1))).collect();
+    offsets.sort_unstable();
+    for off in offsets {
+        let at = slice_start + Duration::microseconds(off);
         let user = pick(&mut rng, users);
         let ip = pick(&mut rng, ips);
         let roll = rng.gen_range(0..1000);

@@ -52,6 +52,10 @@ pub enum StoreError {
     Protocol { store: String, reason: String },
     #[error("not found: {0}")]
     NotFound(String),
+    /// Bad configuration or input caught by the adapter (an unknown URL scheme, a malformed
+    /// cursor, credentials inside a URL).
+    #[error("{what} is invalid: {reason}")]
+    Invalid { what: String, reason: String },
     #[error("{store} error: {reason}")]
     Backend { store: String, reason: String },
 }
@@ -64,7 +68,9 @@ impl StoreError {
             StoreError::PermissionDenied { .. } => ErrorCode::Forbidden,
             StoreError::ReadOnly { .. } => ErrorCode::ReadOnly,
             StoreError::WrongType { .. } | StoreError::Protocol { .. } => ErrorCode::Malformed,
-            StoreError::TooLarge { .. } | StoreError::BatchTooLarge { .. } => ErrorCode::Validation,
+            StoreError::TooLarge { .. }
+            | StoreError::BatchTooLarge { .. }
+            | StoreError::Invalid { .. } => ErrorCode::Validation,
             StoreError::NotFound(_) => ErrorCode::NotFound,
             StoreError::Backend { .. } => ErrorCode::Internal,
         }
@@ -317,6 +323,9 @@ pub struct AuditPage {
     pub total: u64,
     /// Pass back to get the next page (search_after); `None` at the end.
     pub next: Option<AuditCursor>,
+    /// Events on this page that could not be read, as (event_id, reason): reported, never
+    /// hidden, and the rest of the page is still returned.
+    pub unreadable: Vec<(String, String)>,
 }
 
 /// Keyset cursor: the (timestamp, event_id) of the last event of the previous page.

@@ -86,9 +86,14 @@ pub fn python() -> PathBuf {
     }
     candidates.push(PathBuf::from("/root/.cache/rampart/venv/bin/python"));
     candidates.push(repo_root().join(".venv/bin/python"));
-    candidates.into_iter().find(|p| p.exists()).unwrap_or_else(|| {
-        panic!("no Python peers venv found: run `scripts/test.sh` to create the Python peers venv")
-    })
+    candidates
+        .into_iter()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| {
+            panic!(
+                "no Python peers venv found: run `scripts/test.sh` to create the Python peers venv"
+            )
+        })
 }
 
 /// Run `script` with the peers' Python, feed it `stdin`, and parse its stdout as JSON. Panics
@@ -97,7 +102,11 @@ pub fn run_python(script: &Path, args: &[&str], stdin: Option<&[u8]>) -> serde_j
     let mut child = Command::new(python())
         .arg(script)
         .args(args)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -133,7 +142,9 @@ pub(crate) fn random_suffix(len: usize) -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::thread_rng();
-    (0..len).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+    (0..len)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 #[cfg(test)]

@@ -25,7 +25,9 @@ fn lease_key(db: u8) -> String {
 }
 
 fn answers_ping(base: &str) -> bool {
-    let Ok(client) = redis::Client::open(format!("{base}/0")) else { return false };
+    let Ok(client) = redis::Client::open(format!("{base}/0")) else {
+        return false;
+    };
     let Ok(mut con) = client.get_connection_with_timeout(Duration::from_secs(2)) else {
         return false;
     };
@@ -41,13 +43,22 @@ fn split_base(url: &str) -> RedisServer {
         None => url,
     };
     let authority = &base[after_scheme..];
-    let host_port = authority.rsplit('@').next().unwrap_or(authority).to_string();
-    RedisServer { base: base.to_string(), host_port }
+    let host_port = authority
+        .rsplit('@')
+        .next()
+        .unwrap_or(authority)
+        .to_string();
+    RedisServer {
+        base: base.to_string(),
+        host_port,
+    }
 }
 
 fn server() -> &'static RedisServer {
     SERVER.get_or_init(|| {
-        let from_env = std::env::var("RAMPART_TEST_REDIS_URL").ok().filter(|v| !v.is_empty());
+        let from_env = std::env::var("RAMPART_TEST_REDIS_URL")
+            .ok()
+            .filter(|v| !v.is_empty());
         match from_env.as_deref() {
             Some("spawn") => spawn(),
             Some(url) => {
@@ -83,7 +94,9 @@ fn spawn() -> RedisServer {
     );
     spawn_watched(&cmd, None, &dir);
     let server = split_base(&format!("redis://127.0.0.1:{port}"));
-    wait_ready("redis-server", &dir, Duration::from_secs(20), || answers_ping(&server.base));
+    wait_ready("redis-server", &dir, Duration::from_secs(20), || {
+        answers_ping(&server.base)
+    });
     server
 }
 
@@ -107,13 +120,22 @@ pub async fn redis() -> RedisLease {
     let mut con = client
         .get_multiplexed_async_connection()
         .await
-        .unwrap_or_else(|e| panic!("cannot connect to the test Redis at {}: {e}", server.host_port));
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot connect to the test Redis at {}: {e}",
+                server.host_port
+            )
+        });
     let token = random_suffix(24);
     let deadline = Instant::now() + LEASE_WAIT;
     loop {
         // Start at a random DB so parallel tests do not all race for DB 1.
         let offset = rand::Rng::gen_range(&mut rand::thread_rng(), 0..LEASED_DBS.len());
-        let order = LEASED_DBS.cycle().skip(offset).take(LEASED_DBS.len()).collect::<Vec<_>>();
+        let order = LEASED_DBS
+            .cycle()
+            .skip(offset)
+            .take(LEASED_DBS.len())
+            .collect::<Vec<_>>();
         for db in order {
             let won: Option<String> = redis::cmd("SET")
                 .arg(lease_key(db))
@@ -150,7 +172,9 @@ pub async fn redis() -> RedisLease {
 impl RedisLease {
     fn sync_con(&self, db: u8) -> Option<redis::Connection> {
         let client = redis::Client::open(format!("{}/{db}", self.base)).ok()?;
-        client.get_connection_with_timeout(Duration::from_secs(5)).ok()
+        client
+            .get_connection_with_timeout(Duration::from_secs(5))
+            .ok()
     }
 
     fn flush(&self) {
@@ -180,7 +204,11 @@ impl RedisLease {
             .arg(rules)
             .query::<()>(&mut con)
             .unwrap_or_else(|e| panic!("ACL SETUSER {name} {rules:?} failed: {e}"));
-        AclUser { name, password, base: self.base.clone() }
+        AclUser {
+            name,
+            password,
+            base: self.base.clone(),
+        }
     }
 }
 
@@ -214,15 +242,22 @@ pub struct AclUser {
 
 impl std::fmt::Debug for AclUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AclUser").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("AclUser")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
 impl Drop for AclUser {
     fn drop(&mut self) {
-        let Ok(client) = redis::Client::open(format!("{}/0", self.base)) else { return };
+        let Ok(client) = redis::Client::open(format!("{}/0", self.base)) else {
+            return;
+        };
         if let Ok(mut con) = client.get_connection_with_timeout(Duration::from_secs(5)) {
-            let _ = redis::cmd("ACL").arg("DELUSER").arg(&self.name).query::<i64>(&mut con);
+            let _ = redis::cmd("ACL")
+                .arg("DELUSER")
+                .arg(&self.name)
+                .query::<i64>(&mut con);
         }
     }
 }
@@ -247,8 +282,9 @@ pub fn redis_tls() -> &'static TlsRedis {
     TLS.get_or_init(|| {
         let bin = find_binary("redis-server")
             .unwrap_or_else(|| panic!("the TLS tests need redis-server, which is not installed"));
-        let openssl = find_binary("openssl")
-            .unwrap_or_else(|| panic!("the TLS tests need the openssl command to make a certificate"));
+        let openssl = find_binary("openssl").unwrap_or_else(|| {
+            panic!("the TLS tests need the openssl command to make a certificate")
+        });
         let dir = server_dir("rampart-redis-tls-");
         let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
         crate::servers::run_setup(
@@ -277,6 +313,10 @@ pub fn redis_tls() -> &'static TlsRedis {
         wait_ready("TLS redis-server", &dir, Duration::from_secs(20), || {
             port_open(&format!("127.0.0.1:{port}"))
         });
-        TlsRedis { url: format!("rediss://127.0.0.1:{port}"), cert, password }
+        TlsRedis {
+            url: format!("rediss://127.0.0.1:{port}"),
+            cert,
+            password,
+        }
     })
 }

@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 /// An installed program: `$PATH`, then the sbin directories (not on a normal user's PATH), then
 /// `/usr/lib/postgresql/<newest>/bin`.
 pub(crate) fn find_binary(name: &str) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> =
-        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
     dirs.extend(["/usr/local/sbin", "/usr/sbin", "/sbin"].map(PathBuf::from));
     if let Ok(entries) = std::fs::read_dir("/usr/lib/postgresql") {
         let mut versions: Vec<PathBuf> = entries.flatten().map(|e| e.path().join("bin")).collect();
@@ -28,13 +29,18 @@ pub(crate) fn find_binary(name: &str) -> Option<PathBuf> {
 pub(crate) fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("cannot bind a local port to find a free one");
-    listener.local_addr().expect("a bound socket has an address").port()
+    listener
+        .local_addr()
+        .expect("a bound socket has an address")
+        .port()
 }
 
 /// Whether something accepts TCP connections on `host:port` within a short time.
 pub(crate) fn port_open(host_port: &str) -> bool {
     use std::net::ToSocketAddrs;
-    let Ok(mut addrs) = host_port.to_socket_addrs() else { return false };
+    let Ok(mut addrs) = host_port.to_socket_addrs() else {
+        return false;
+    };
     addrs.any(|a| std::net::TcpStream::connect_timeout(&a, Duration::from_millis(500)).is_ok())
 }
 
@@ -73,7 +79,7 @@ pub(crate) fn spawn_watched(server_cmd: &str, stop_cmd: Option<&str>, dir: &Path
          kill -9 \"$SRV\" 2>/dev/null\n\
          rm -rf '{dir}'\n"
     );
-    Command::new("sh")
+    let mut watchdog = Command::new("sh")
         .arg("-c")
         .arg(script)
         .stdin(Stdio::null())
@@ -81,6 +87,8 @@ pub(crate) fn spawn_watched(server_cmd: &str, stop_cmd: Option<&str>, dir: &Path
         .stderr(Stdio::null())
         .spawn()
         .expect("cannot start sh to watch a test server");
+    // Reap the watchdog if it ever ends while we live (it normally outlives us).
+    std::thread::spawn(move || watchdog.wait());
 }
 
 /// Run a setup command (initdb, mariadb-install-db) to completion; panic with its output.
@@ -101,7 +109,12 @@ pub(crate) fn run_setup(what: &str, cmd_line: &str) {
 }
 
 /// Poll `ready` until it returns true; panic with the server log after `timeout`.
-pub(crate) fn wait_ready(what: &str, dir: &Path, timeout: Duration, mut ready: impl FnMut() -> bool) {
+pub(crate) fn wait_ready(
+    what: &str,
+    dir: &Path,
+    timeout: Duration,
+    mut ready: impl FnMut() -> bool,
+) {
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
         if ready() {

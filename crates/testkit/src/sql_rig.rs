@@ -116,7 +116,11 @@ fn with_db(url: &str, db: &str) -> String {
     let rest = &url[after_scheme..];
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let query = rest.find('?').map_or("", |i| &rest[i..]);
-    format!("{}{}/{db}{query}", &url[..after_scheme], &rest[..authority_end])
+    format!(
+        "{}{}/{db}{query}",
+        &url[..after_scheme],
+        &rest[..authority_end]
+    )
 }
 
 fn from_env(var: &str, kind: Kind) -> Option<Option<SqlServer>> {
@@ -124,8 +128,15 @@ fn from_env(var: &str, kind: Kind) -> Option<Option<SqlServer>> {
         None => None,
         Some("spawn") => Some(None),
         Some(url) => {
-            assert!(answers(kind, url), "{var} is set but {} there does not answer", kind.name());
-            Some(Some(SqlServer { kind, admin_url: url.to_string() }))
+            assert!(
+                answers(kind, url),
+                "{var} is set but {} there does not answer",
+                kind.name()
+            );
+            Some(Some(SqlServer {
+                kind,
+                admin_url: url.to_string(),
+            }))
         }
     }
 }
@@ -139,7 +150,10 @@ fn pg_server() -> SqlServer {
     for user in ["postgres", "root"] {
         let url = format!("postgres://{user}@127.0.0.1:5432/test");
         if answers(Kind::Postgres, &url) {
-            return SqlServer { kind: Kind::Postgres, admin_url: url };
+            return SqlServer {
+                kind: Kind::Postgres,
+                admin_url: url,
+            };
         }
     }
     spawn_pg()
@@ -156,12 +170,19 @@ fn spawn_pg() -> SqlServer {
     // /usr/local/bin/initdb is a symlink; `postgres` lives next to the real one.
     let bin_dir = initdb.canonicalize().unwrap_or(initdb.clone());
     let postgres = bin_dir.with_file_name("postgres");
-    assert!(postgres.is_file(), "initdb found at {} but no postgres next to it", bin_dir.display());
+    assert!(
+        postgres.is_file(),
+        "initdb found at {} but no postgres next to it",
+        bin_dir.display()
+    );
     let dir = server_dir("rampart-pg-");
     let data = dir.join("data");
     // PostgreSQL refuses to run as root: run it as the `postgres` user, owning the directory.
     let as_user = if running_as_root() {
-        run_setup("chown for PostgreSQL", &format!("chown -R postgres '{}'", dir.display()));
+        run_setup(
+            "chown for PostgreSQL",
+            &format!("chown -R postgres '{}'", dir.display()),
+        );
         "runuser -u postgres -- "
     } else {
         ""
@@ -183,11 +204,19 @@ fn spawn_pg() -> SqlServer {
         dir.display()
     );
     // `runuser` does not forward SIGTERM reliably: stop the postmaster by its pid file.
-    let stop = format!("kill -INT $(head -1 '{}/postmaster.pid') 2>/dev/null", data.display());
+    let stop = format!(
+        "kill -INT $(head -1 '{}/postmaster.pid') 2>/dev/null",
+        data.display()
+    );
     spawn_watched(&cmd, Some(&stop), &dir);
     let admin_url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
-    wait_ready("PostgreSQL", &dir, Duration::from_secs(30), || answers(Kind::Postgres, &admin_url));
-    SqlServer { kind: Kind::Postgres, admin_url }
+    wait_ready("PostgreSQL", &dir, Duration::from_secs(30), || {
+        answers(Kind::Postgres, &admin_url)
+    });
+    SqlServer {
+        kind: Kind::Postgres,
+        admin_url,
+    }
 }
 
 fn my_server() -> SqlServer {
@@ -198,7 +227,10 @@ fn my_server() -> SqlServer {
     }
     let url = "mysql://root@127.0.0.1:3306/test";
     if answers(Kind::MySql, url) {
-        return SqlServer { kind: Kind::MySql, admin_url: url.to_string() };
+        return SqlServer {
+            kind: Kind::MySql,
+            admin_url: url.to_string(),
+        };
     }
     spawn_my()
 }
@@ -214,7 +246,9 @@ fn spawn_my() -> SqlServer {
     let install = find_binary("mariadb-install-db")
         .or_else(|| find_binary("mysql_install_db"))
         .unwrap_or_else(missing);
-    let server = find_binary("mariadbd").or_else(|| find_binary("mysqld")).unwrap_or_else(missing);
+    let server = find_binary("mariadbd")
+        .or_else(|| find_binary("mysqld"))
+        .unwrap_or_else(missing);
     let dir = server_dir("rampart-mariadb-");
     let data = dir.join("data");
     let user = if running_as_root() { "--user=root" } else { "" };
@@ -238,8 +272,13 @@ fn spawn_my() -> SqlServer {
     );
     spawn_watched(&cmd, None, &dir);
     let root = format!("mysql://root@127.0.0.1:{port}/mysql");
-    wait_ready("MariaDB", &dir, Duration::from_secs(60), || answers(Kind::MySql, &root));
-    SqlServer { kind: Kind::MySql, admin_url: root }
+    wait_ready("MariaDB", &dir, Duration::from_secs(60), || {
+        answers(Kind::MySql, &root)
+    });
+    SqlServer {
+        kind: Kind::MySql,
+        admin_url: root,
+    }
 }
 
 #[cfg(test)]
@@ -250,6 +289,9 @@ mod tests {
     fn with_db_replaces_the_path_and_keeps_the_query() {
         assert_eq!(with_db("postgres://u@h:1/test", "x"), "postgres://u@h:1/x");
         assert_eq!(with_db("postgres://u@h:1", "x"), "postgres://u@h:1/x");
-        assert_eq!(with_db("mysql://u@h:1/a?ssl-mode=disabled", "x"), "mysql://u@h:1/x?ssl-mode=disabled");
+        assert_eq!(
+            with_db("mysql://u@h:1/a?ssl-mode=disabled", "x"),
+            "mysql://u@h:1/x?ssl-mode=disabled"
+        );
     }
 }

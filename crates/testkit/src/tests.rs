@@ -9,10 +9,19 @@ async fn redis_leases_are_isolated_and_cleaned() {
     let a = redis().await;
     let b = redis().await;
     assert_ne!(a.db, b.db, "two live leases never share a DB");
-    assert!(a.url.ends_with(&format!("/{}", a.db)), "the URL selects the DB: {}", a.url);
+    assert!(
+        a.url.ends_with(&format!("/{}", a.db)),
+        "the URL selects the DB: {}",
+        a.url
+    );
     let client = ::redis::Client::open(a.url.as_str()).unwrap();
     let mut con = client.get_multiplexed_async_connection().await.unwrap();
-    let _: () = ::redis::cmd("SET").arg("k").arg("v").query_async(&mut con).await.unwrap();
+    let _: () = ::redis::cmd("SET")
+        .arg("k")
+        .arg("v")
+        .query_async(&mut con)
+        .await
+        .unwrap();
     let db = a.db;
     let base = a.url.rsplit_once('/').unwrap().0.to_string();
     drop(a);
@@ -33,14 +42,22 @@ async fn redis_leases_are_isolated_and_cleaned() {
 async fn acl_users_are_deleted_on_drop() {
     let lease = redis().await;
     let user = lease.acl_user(&["~*", "+@all"]);
-    let client = ::redis::Client::open(format!("{}", lease.url)).unwrap();
+    let client = ::redis::Client::open(lease.url.as_str()).unwrap();
     let mut con = client.get_multiplexed_async_connection().await.unwrap();
     let name = user.name.clone();
     let exists = |users: Vec<String>| users.contains(&name);
-    let users: Vec<String> = ::redis::cmd("ACL").arg("USERS").query_async(&mut con).await.unwrap();
+    let users: Vec<String> = ::redis::cmd("ACL")
+        .arg("USERS")
+        .query_async(&mut con)
+        .await
+        .unwrap();
     assert!(exists(users), "the user was created");
     drop(user);
-    let users: Vec<String> = ::redis::cmd("ACL").arg("USERS").query_async(&mut con).await.unwrap();
+    let users: Vec<String> = ::redis::cmd("ACL")
+        .arg("USERS")
+        .query_async(&mut con)
+        .await
+        .unwrap();
     assert!(!exists(users), "the user is gone after drop");
 }
 
@@ -48,7 +65,9 @@ async fn acl_users_are_deleted_on_drop() {
 async fn postgres_databases_are_fresh_and_dropped() {
     let db = postgres().await;
     assert!(db.name.starts_with("rampart_t_"));
-    let mut con = sqlx::PgConnection::connect(&db.url).await.expect("connect to the fresh db");
+    let mut con = sqlx::PgConnection::connect(&db.url)
+        .await
+        .expect("connect to the fresh db");
     let n: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
     )
@@ -59,13 +78,18 @@ async fn postgres_databases_are_fresh_and_dropped() {
     con.close().await.unwrap();
     let url = db.url.clone();
     drop(db);
-    assert!(sqlx::PgConnection::connect(&url).await.is_err(), "the database is dropped");
+    assert!(
+        sqlx::PgConnection::connect(&url).await.is_err(),
+        "the database is dropped"
+    );
 }
 
 #[tokio::test]
 async fn mysql_databases_are_fresh_and_dropped() {
     let db = mysql().await;
-    let mut con = sqlx::MySqlConnection::connect(&db.url).await.expect("connect to the fresh db");
+    let mut con = sqlx::MySqlConnection::connect(&db.url)
+        .await
+        .expect("connect to the fresh db");
     let charset: String = sqlx::query_scalar("SELECT @@character_set_database")
         .fetch_one(&mut con)
         .await
@@ -74,7 +98,10 @@ async fn mysql_databases_are_fresh_and_dropped() {
     con.close().await.unwrap();
     let url = db.url.clone();
     drop(db);
-    assert!(sqlx::MySqlConnection::connect(&url).await.is_err(), "the database is dropped");
+    assert!(
+        sqlx::MySqlConnection::connect(&url).await.is_err(),
+        "the database is dropped"
+    );
 }
 
 #[test]

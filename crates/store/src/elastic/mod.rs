@@ -516,6 +516,7 @@ impl AuditIndex for EsAuditIndex {
             events: parsed.events,
             total: parsed.total,
             next: parsed.next,
+            unreadable: parsed.unreadable,
         })
     }
 

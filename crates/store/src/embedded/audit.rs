@@ -445,6 +445,7 @@ impl AuditIndex for EmbeddedAuditIndex {
                 events: Vec::new(),
                 total,
                 next: None,
+                unreadable: Vec::new(),
             });
         }
         let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM audit_events WHERE 1 = 1"));
@@ -465,6 +466,7 @@ impl AuditIndex for EmbeddedAuditIndex {
             .await
             .map_err(|e| db_err("search", e))?;
         let mut events = Vec::with_capacity(size);
+        let mut unreadable = Vec::new();
         let mut last: Option<AuditCursor> = None;
         for row in rows.iter().take(size) {
             let id: String = row.try_get(0).unwrap_or_default();
@@ -473,7 +475,8 @@ impl AuditIndex for EmbeddedAuditIndex {
                 Ok(e) => events.push(e),
                 // Same policy as the Elasticsearch adapter: one bad row does not hide the page.
                 Err(reason) => {
-                    tracing::warn!(event_id = %id, %reason, "skipped an unreadable audit row")
+                    tracing::warn!(event_id = %id, %reason, "an unreadable audit row");
+                    unreadable.push((id.clone(), reason.to_string()));
                 }
             }
             last = from_micros(ts).map(|timestamp| AuditCursor {
@@ -486,6 +489,7 @@ impl AuditIndex for EmbeddedAuditIndex {
             events,
             total,
             next,
+            unreadable,
         })
     }
 

@@ -60,7 +60,14 @@ impl fmt::Debug for EmbeddedKeySpace {
 
 /// One single-item command for `kv_write`: (op, key, field, value, n1, n2). Serialized as a
 /// flat JSON array `[op, key, field, value_text, value_hex, n1, n2]` (see [`WRITE_SQL`]).
-struct Cmd<'a>(&'a str, &'a str, Option<&'a str>, Option<&'a [u8]>, Option<i64>, Option<i64>);
+struct Cmd<'a>(
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a [u8]>,
+    Option<i64>,
+    Option<i64>,
+);
 
 impl Serialize for Cmd<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -91,7 +98,11 @@ impl Serialize for Cmd<'_> {
 /// row layout is documented with the `kv_write` view in 0001_keyspace.sql.
 fn expand<'a>(w: &'a Write, out: &mut Vec<Cmd<'a>>) {
     match w {
-        Write::Set { key, value, ttl_secs } => {
+        Write::Set {
+            key,
+            value,
+            ttl_secs,
+        } => {
             let ttl_ms = ttl_secs.map(ttl_ms);
             out.push(Cmd("SET", key, None, Some(value), ttl_ms, None));
         }
@@ -122,7 +133,14 @@ fn expand<'a>(w: &'a Write, out: &mut Vec<Cmd<'a>>) {
             }
         }
         Write::Expire { key, ttl_secs } => {
-            out.push(Cmd("EXPIRE", key, None, None, Some(ttl_ms(*ttl_secs)), None));
+            out.push(Cmd(
+                "EXPIRE",
+                key,
+                None,
+                None,
+                Some(ttl_ms(*ttl_secs)),
+                None,
+            ));
         }
     }
 }
@@ -174,7 +192,11 @@ impl EmbeddedKeySpace {
     /// The key space of `store`. Expiry is judged against `clock`; `read_only` refuses every
     /// write before the file is touched.
     pub fn new(store: EmbeddedStore, clock: Arc<dyn Clock>, read_only: bool) -> Self {
-        Self { store, clock, read_only }
+        Self {
+            store,
+            clock,
+            read_only,
+        }
     }
 
     fn pool(&self) -> &SqlitePool {
@@ -240,7 +262,9 @@ impl EmbeddedKeySpace {
         if cmds.is_empty() {
             return Ok(None);
         }
-        serde_json::to_string(&cmds).map(Some).map_err(|e| backend(e.to_string()))
+        serde_json::to_string(&cmds)
+            .map(Some)
+            .map_err(|e| backend(e.to_string()))
     }
 
     /// Run the encoded `writes` on `conn` (inside the caller's transaction). On WRONGTYPE the
@@ -252,7 +276,12 @@ impl EmbeddedKeySpace {
         now: i64,
     ) -> StoreResult<()> {
         let Some(json) = json else { return Ok(()) };
-        match sqlx::query(WRITE_SQL).bind(json).bind(now).execute(&mut *conn).await {
+        match sqlx::query(WRITE_SQL)
+            .bind(json)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+        {
             Ok(_) => Ok(()),
             Err(e) if is_wrongtype(&e) => Err(Self::name_wrong_type(conn, writes, now).await),
             Err(e) => Err(db_err(e)),
@@ -261,7 +290,11 @@ impl EmbeddedKeySpace {
 
     /// The batch failed on WRONGTYPE somewhere; replay it write by write (still inside the
     /// transaction, which the caller rolls back) to name the key and what it holds.
-    async fn name_wrong_type(conn: &mut SqliteConnection, writes: &[Write], now: i64) -> StoreError {
+    async fn name_wrong_type(
+        conn: &mut SqliteConnection,
+        writes: &[Write],
+        now: i64,
+    ) -> StoreError {
         for w in writes.iter().filter(|w| !rules::is_noop(w)) {
             let mut cmds = Vec::new();
             expand(w, &mut cmds);
@@ -269,7 +302,12 @@ impl EmbeddedKeySpace {
                 Ok(j) => j,
                 Err(e) => return backend(e.to_string()),
             };
-            match sqlx::query(WRITE_SQL).bind(json).bind(now).execute(&mut *conn).await {
+            match sqlx::query(WRITE_SQL)
+                .bind(json)
+                .bind(now)
+                .execute(&mut *conn)
+                .await
+            {
                 Ok(_) => continue,
                 Err(e) if is_wrongtype(&e) => {
                     let (key, expected) = match w {
@@ -324,9 +362,12 @@ impl EmbeddedKeySpace {
         Ok(match (guard, row) {
             (Guard::Exists { exists, .. }, row) => row.is_some() == *exists,
             (Guard::StringIs { value: None, .. }, row) => row.is_none(),
-            (Guard::StringIs { value: Some(want), .. }, Some((_, t, v))) => {
-                t == "string" && v.as_deref() == Some(want.as_slice())
-            }
+            (
+                Guard::StringIs {
+                    value: Some(want), ..
+                },
+                Some((_, t, v)),
+            ) => t == "string" && v.as_deref() == Some(want.as_slice()),
             (Guard::StringIs { .. }, None) => false,
             (Guard::HashFieldIs { value, .. }, None) => value.is_none(),
             (Guard::HashFieldIs { field, value, .. }, Some((id, t, _))) => {
@@ -361,7 +402,11 @@ impl EmbeddedKeySpace {
     /// the writes will change), purge, guards, writes, COMMIT. Any failure rolls back.
     async fn transact(&self, guards: &[Guard], writes: &[Write]) -> StoreResult<Applied> {
         let now = self.now_ms();
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+        let mut tx = self
+            .pool()
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_err)?;
         Self::purge_expired(&mut tx, now).await?;
         for g in guards {
             if !Self::holds(&mut tx, g, now).await? {
@@ -465,7 +510,9 @@ impl KeySpace for EmbeddedKeySpace {
     }
 
     async fn hgetall(&self, key: &str) -> StoreResult<HashFields> {
-        let Some(id) = self.typed_row(key, "hash").await? else { return Ok(Vec::new()) };
+        let Some(id) = self.typed_row(key, "hash").await? else {
+            return Ok(Vec::new());
+        };
         let rows: Vec<(String, Vec<u8>)> =
             sqlx::query_as("SELECT field, value FROM kv_hash WHERE id = ?1 ORDER BY field")
                 .bind(id)
@@ -476,7 +523,9 @@ impl KeySpace for EmbeddedKeySpace {
     }
 
     async fn hget(&self, key: &str, field: &str) -> StoreResult<Option<Vec<u8>>> {
-        let Some(id) = self.typed_row(key, "hash").await? else { return Ok(None) };
+        let Some(id) = self.typed_row(key, "hash").await? else {
+            return Ok(None);
+        };
         sqlx::query_scalar("SELECT value FROM kv_hash WHERE id = ?1 AND field = ?2")
             .bind(id)
             .bind(field)
@@ -529,8 +578,12 @@ impl KeySpace for EmbeddedKeySpace {
     }
 
     async fn lrange(&self, key: &str, start: i64, stop: i64) -> StoreResult<Vec<Vec<u8>>> {
-        let Some((id, head, len)) = self.list(key).await? else { return Ok(Vec::new()) };
-        let Some((from, to)) = rules::list_range(len, start, stop) else { return Ok(Vec::new()) };
+        let Some((id, head, len)) = self.list(key).await? else {
+            return Ok(Vec::new());
+        };
+        let Some((from, to)) = rules::list_range(len, start, stop) else {
+            return Ok(Vec::new());
+        };
         sqlx::query_scalar(
             "SELECT value FROM kv_list WHERE id = ?1 AND pos BETWEEN ?2 AND ?3 ORDER BY pos",
         )
@@ -578,7 +631,10 @@ impl KeySpace for EmbeddedKeySpace {
     }
 
     async fn dbsize(&self) -> StoreResult<u64> {
-        let sql = format!("SELECT COUNT(*) FROM kv WHERE {}", ALIVE.replace("?2", "?1"));
+        let sql = format!(
+            "SELECT COUNT(*) FROM kv WHERE {}",
+            ALIVE.replace("?2", "?1")
+        );
         let n: i64 = sqlx::query_scalar(&sql)
             .bind(self.now_ms())
             .fetch_one(self.pool())
@@ -610,7 +666,11 @@ impl KeySpace for EmbeddedKeySpace {
         self.check_writable(writes)?;
         for tx_writes in writes.chunks(BULK_TX_WRITES) {
             let now = self.now_ms();
-            let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+            let mut tx = self
+                .pool()
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map_err(db_err)?;
             Self::purge_expired(&mut tx, now).await?;
             let statements: Vec<&[Write]> = tx_writes.chunks(MAX_BATCH).collect();
             let mut json = Self::encode(statements[0])?;
@@ -618,10 +678,10 @@ impl KeySpace for EmbeddedKeySpace {
                 let next = statements.get(i + 1).copied();
                 // `run` is polled first, hands the statement to the SQLite thread and waits;
                 // meanwhile the encoder runs here.
-                let (ran, next_json) = futures::join!(
-                    Self::run(&mut tx, json.take(), statement, now),
-                    async { next.map(Self::encode).transpose() }
-                );
+                let (ran, next_json) =
+                    futures::join!(Self::run(&mut tx, json.take(), statement, now), async {
+                        next.map(Self::encode).transpose()
+                    });
                 ran?;
                 json = next_json?.flatten();
             }
@@ -642,7 +702,10 @@ mod tests {
             ("email", format!("user{i}@example.com")),
             ("username", format!("사용자{i}")),
             ("role", "basic_user".to_string()),
-            ("permissions", "read_stock_data,read_sentiment_data".to_string()),
+            (
+                "permissions",
+                "read_stock_data,read_sentiment_data".to_string(),
+            ),
             ("is_active", "True".to_string()),
             ("mfa_enabled", "False".to_string()),
             ("created_at", "2026-11-24T04:06:55.525205".to_string()),
@@ -651,7 +714,10 @@ mod tests {
         [
             Write::HSet {
                 key: format!("user:{id}"),
-                fields: fields.iter().map(|(f, v)| (f.to_string(), v.clone().into_bytes())).collect(),
+                fields: fields
+                    .iter()
+                    .map(|(f, v)| (f.to_string(), v.clone().into_bytes()))
+                    .collect(),
             },
             Write::Set {
                 key: format!("user_email:user{i}@example.com"),
@@ -693,8 +759,15 @@ mod tests {
                 value: br#"{"event_id": "evt", "event_type": "login_success"}"#.to_vec(),
                 ttl_secs: Some(86_400),
             });
-            writes.push(Write::LPush { key: list.clone(), values: vec![format!("evt_{i}").into_bytes()] });
-            writes.push(Write::LTrim { key: list, start: 0, stop: 999 });
+            writes.push(Write::LPush {
+                key: list.clone(),
+                values: vec![format!("evt_{i}").into_bytes()],
+            });
+            writes.push(Write::LTrim {
+                key: list,
+                start: 0,
+                stop: 999,
+            });
         }
         let rows: usize = writes
             .iter()

@@ -36,6 +36,9 @@ impl EmbeddedStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // 64 MiB page cache per connection (grown only as used): index maintenance of the
+            // audit table stays in memory while millions of events are appended.
+            .pragma("cache_size", "-65536")
             .busy_timeout(std::time::Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

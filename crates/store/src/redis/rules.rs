@@ -13,7 +13,10 @@ pub(crate) const MAX_TTL_SECS: u64 = 1_000_000_000_000;
 /// Refuse a batch over [`MAX_BATCH`] commands before anything is sent.
 pub(crate) fn check_batch_len(len: usize) -> Result<(), StoreError> {
     if len > MAX_BATCH {
-        return Err(StoreError::BatchTooLarge { len, limit: MAX_BATCH });
+        return Err(StoreError::BatchTooLarge {
+            len,
+            limit: MAX_BATCH,
+        });
     }
     Ok(())
 }
@@ -31,15 +34,20 @@ pub(crate) fn read_only(store: &str, writes: &[Write]) -> StoreError {
 pub(crate) fn validate_writes(store: &str, writes: &[Write]) -> Result<(), StoreError> {
     for w in writes {
         let (key, ttl, op) = match w {
-            Write::Set { key, ttl_secs: Some(t), .. } => (key, *t, "SETEX"),
+            Write::Set {
+                key,
+                ttl_secs: Some(t),
+                ..
+            } => (key, *t, "SETEX"),
             Write::Expire { key, ttl_secs } => (key, *ttl_secs, "EXPIRE"),
             _ => continue,
         };
         // EXPIRE 0 is valid (it deletes the key); SETEX 0 is not.
-        if (op == "SETEX" && ttl == 0) || ttl > MAX_TTL_SECS {
-            return Err(StoreError::Backend {
-                store: store.to_string(),
-                reason: format!("invalid expire time {ttl} s in {op} for key `{key}`"),
+        let least = if op == "SETEX" { 1 } else { 0 };
+        if ttl < least || ttl > MAX_TTL_SECS {
+            return Err(StoreError::Invalid {
+                what: format!("the expire time of {op} `{key}` for {store}"),
+                reason: format!("{ttl} s is outside {least}..={MAX_TTL_SECS} s"),
             });
         }
     }
@@ -63,8 +71,16 @@ pub(crate) fn is_noop(w: &Write) -> bool {
 /// inclusive, out-of-range ends are clamped. Returns the inclusive `(start, stop)` within
 /// `0..len`, or `None` when the range is empty.
 pub(crate) fn list_range(len: i64, start: i64, stop: i64) -> Option<(i64, i64)> {
-    let mut start = if start < 0 { len.saturating_add(start) } else { start };
-    let mut stop = if stop < 0 { len.saturating_add(stop) } else { stop };
+    let mut start = if start < 0 {
+        len.saturating_add(start)
+    } else {
+        start
+    };
+    let mut stop = if stop < 0 {
+        len.saturating_add(stop)
+    } else {
+        stop
+    };
     if start < 0 {
         start = 0;
     }
@@ -192,7 +208,11 @@ mod tests {
             ("user:*", "user_email:abc", false),
             ("user_email:*", "user_email:김@예시.한국", true),
             ("rate_limit:auth:*", "rate_limit:auth:2001:db8::1", true),
-            ("rate_limit:*:2001:db8::1", "rate_limit:auth:2001:db8::1", true),
+            (
+                "rate_limit:*:2001:db8::1",
+                "rate_limit:auth:2001:db8::1",
+                true,
+            ),
             ("h?llo", "hello", true),
             ("h?llo", "hllo", false),
             // `?` is one byte: a Hangul syllable is three.
@@ -228,7 +248,8 @@ mod tests {
     #[test]
     fn list_range_follows_lrange() {
         // (len, start, stop) -> inclusive range, from Redis's LRANGE documentation examples.
-        let cases: &[(i64, i64, i64, Option<(i64, i64)>)] = &[
+        type Case = (i64, i64, i64, Option<(i64, i64)>);
+        let cases: &[Case] = &[
             (3, 0, 0, Some((0, 0))),
             (3, -3, 2, Some((0, 2))),
             (3, -100, 100, Some((0, 2))),
@@ -252,14 +273,30 @@ mod tests {
 
     #[test]
     fn validation_refuses_what_redis_refuses() {
-        let setex0 = Write::Set { key: "k".into(), value: vec![], ttl_secs: Some(0) };
-        assert!(validate_writes("Redis", &[setex0]).is_err(), "SETEX 0 is a Redis error");
-        let expire0 = Write::Expire { key: "k".into(), ttl_secs: 0 };
-        assert!(validate_writes("Redis", &[expire0]).is_ok(), "EXPIRE 0 deletes the key");
+        let setex0 = Write::Set {
+            key: "k".into(),
+            value: vec![],
+            ttl_secs: Some(0),
+        };
+        assert!(
+            validate_writes("Redis", &[setex0]).is_err(),
+            "SETEX 0 is a Redis error"
+        );
+        let expire0 = Write::Expire {
+            key: "k".into(),
+            ttl_secs: 0,
+        };
+        assert!(
+            validate_writes("Redis", &[expire0]).is_ok(),
+            "EXPIRE 0 deletes the key"
+        );
         assert!(check_batch_len(MAX_BATCH).is_ok());
         assert_eq!(
             check_batch_len(MAX_BATCH + 1),
-            Err(StoreError::BatchTooLarge { len: MAX_BATCH + 1, limit: MAX_BATCH })
+            Err(StoreError::BatchTooLarge {
+                len: MAX_BATCH + 1,
+                limit: MAX_BATCH
+            })
         );
     }
 }

@@ -51,7 +51,9 @@ pub(crate) fn invocation<'a>(
                 present(&mut inv, value.as_deref());
             }
             Guard::Exists { key, exists } => {
-                inv.key(key).arg("exists").arg(if *exists { "1" } else { "0" });
+                inv.key(key)
+                    .arg("exists")
+                    .arg(if *exists { "1" } else { "0" });
             }
             Guard::ListLenIs { key, len } => {
                 inv.key(key).arg("list_len").arg(*len);
@@ -60,7 +62,11 @@ pub(crate) fn invocation<'a>(
     }
     for w in writes {
         match w {
-            Write::Set { key, value, ttl_secs } => {
+            Write::Set {
+                key,
+                value,
+                ttl_secs,
+            } => {
                 inv.key(key).arg("SET").arg(value.as_slice());
                 match ttl_secs {
                     Some(t) => inv.arg(*t),
@@ -115,14 +121,22 @@ pub(crate) enum Outcome {
     Ok,
     /// The 1-based index of the guard that did not hold.
     Conflict(i64),
-    WrongType { key: String, actual: String, expected: String },
+    WrongType {
+        key: String,
+        actual: String,
+        expected: String,
+    },
     /// The ACL user may not run this command (checked before anything was written).
-    NoPerm { op: String },
+    NoPerm {
+        op: String,
+    },
 }
 
 /// Parse the script's reply; `None` for anything the script never returns.
 pub(crate) fn outcome(reply: &Value) -> Option<Outcome> {
-    let Value::Array(items) = reply else { return None };
+    let Value::Array(items) = reply else {
+        return None;
+    };
     let text = |v: &Value| match v {
         Value::BulkString(b) => Some(String::from_utf8_lossy(b).into_owned()),
         Value::SimpleString(s) => Some(s.clone()),
@@ -134,7 +148,9 @@ pub(crate) fn outcome(reply: &Value) -> Option<Outcome> {
             Value::Int(i) => Some(Outcome::Conflict(i)),
             _ => None,
         },
-        (Some("noperm"), 3) => Some(Outcome::NoPerm { op: text(&items[2])? }),
+        (Some("noperm"), 3) => Some(Outcome::NoPerm {
+            op: text(&items[2])?,
+        }),
         (Some("wrongtype"), 5) => Some(Outcome::WrongType {
             key: text(&items[2])?,
             actual: text(&items[3])?,
