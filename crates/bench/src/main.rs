@@ -11,7 +11,7 @@ use clap::Parser;
 use rampart_core::ports::{KeySpace, Write, MAX_BATCH};
 use rampart_core::seed::SeedStore;
 use rampart_domain::keyrecord::KeyRecord;
-use rampart_domain::{ids, kdf, time::format_naive_iso, user};
+use rampart_domain::{fernet, ids, kdf, time::format_naive_iso, user};
 use rampart_store::redis::{RedisKeySpace, RedisOptions};
 use rand::{Rng, RngCore, SeedableRng};
 use secrecy::SecretBox;
@@ -104,7 +104,8 @@ async fn main() {
         met: rust.as_secs_f64() <= scaled_limit && ratio >= 4.0,
     });
 
-    // 2. Fernet unwrap + rewrap of a key record, the wrapping key derived once.
+    // 2. Fernet decrypt + re-encrypt of a key record token, the wrapping key derived once:
+    //    exactly the work of the Python side (`f.encrypt(f.decrypt(token))`).
     let wrapping = kdf::wrapping_key(&[9u8; 32]);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
     let rec = KeyRecord {
@@ -121,10 +122,19 @@ async fn main() {
     let rust = best(args.runs, || {
         let t = Instant::now();
         for _ in 0..n {
-            let r = KeyRecord::unwrap(&wrapping, token.as_bytes()).expect("unwrap");
+            let plain = fernet::decrypt(&wrapping, token.as_bytes()).expect("decrypt");
             let mut iv = [0u8; 16];
             rng.fill_bytes(&mut iv);
-            token = r.wrap(&wrapping, 1_700_000_000, iv);
+            token = fernet::encrypt(&wrapping, &plain, 1_700_000_000, iv);
+        }
+        t.elapsed()
+    });
+    // The full unwrap (JSON parse) + rewrap of the record, for reference.
+    let full = best(args.runs, || {
+        let t = Instant::now();
+        for _ in 0..n {
+            let r = KeyRecord::unwrap(&wrapping, token.as_bytes()).expect("unwrap");
+            token = r.wrap(&wrapping, 1_700_000_000, [3u8; 16]);
         }
         t.elapsed()
     });
@@ -132,9 +142,13 @@ async fn main() {
     let python = v["seconds"].as_f64().unwrap();
     let ratio = python / rust.as_secs_f64();
     rows.push(Row {
-        what: format!("Fernet unwrap + rewrap of a key record (x{n})"),
-        rust: format!("{:.1} us/op", rust.as_secs_f64() * 1e6 / n as f64),
-        python: format!("{:.1} us/op (cryptography)", python * 1e6 / n as f64),
+        what: format!("Fernet decrypt + re-encrypt of a key record token (x{n})"),
+        rust: format!(
+            "{:.2} us/op ({:.2} with JSON parse + re-serialize)",
+            rust.as_secs_f64() * 1e6 / n as f64,
+            full.as_secs_f64() * 1e6 / n as f64
+        ),
+        python: format!("{:.2} us/op (cryptography)", python * 1e6 / n as f64),
         ratio: format!("{ratio:.1}x"),
         target: ">= 10x".into(),
         met: ratio >= 10.0,

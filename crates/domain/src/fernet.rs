@@ -15,9 +15,9 @@ use base64::engine::general_purpose::URL_SAFE;
 use base64::Engine as _;
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
-use hmac::{Hmac, Mac};
 use secrecy::SecretString;
-use sha2::Sha256;
+use sha2::digest::generic_array::GenericArray;
+use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// Fernet's version byte.
@@ -35,6 +35,11 @@ const BLOCK: usize = 16;
 pub struct FernetKey {
     signing: [u8; 16],
     encryption: [u8; 16],
+    /// SHA-256 states after the HMAC inner and outer pad blocks of `signing`: computed once per
+    /// key so each token's MAC costs only its own blocks (a key wraps thousands of records
+    /// during a master-key rotation).
+    mac_inner: [u32; 8],
+    mac_outer: [u32; 8],
 }
 
 impl std::fmt::Debug for FernetKey {
@@ -50,9 +55,20 @@ impl FernetKey {
         let mut encryption = [0u8; 16];
         signing.copy_from_slice(&raw[..16]);
         encryption.copy_from_slice(&raw[16..]);
+        let pad_state = |byte: u8| {
+            let mut pad = Zeroizing::new([byte; 64]);
+            for (p, k) in pad.iter_mut().zip(signing.iter()) {
+                *p ^= k;
+            }
+            let mut state = SHA256_H0;
+            sha2::compress256(&mut state, std::slice::from_ref(GenericArray::from_slice(&pad[..])));
+            state
+        };
         FernetKey {
             signing,
             encryption,
+            mac_inner: pad_state(0x36),
+            mac_outer: pad_state(0x5c),
         }
     }
 
@@ -78,9 +94,40 @@ impl FernetKey {
         SecretString::from(URL_SAFE.encode(raw.as_slice()))
     }
 
-    fn mac(&self) -> Hmac<Sha256> {
-        Hmac::<Sha256>::new_from_slice(&self.signing).expect("HMAC accepts any key length")
+    /// HMAC-SHA256(signing, msg) from the saved pad states (RFC 2104 with a 16-byte key).
+    fn mac(&self, msg: &[u8]) -> [u8; 32] {
+        let inner = sha256_continue(self.mac_inner, 64, msg);
+        sha256_continue(self.mac_outer, 64, &inner)
     }
+}
+
+/// SHA-256's initial state (FIPS 180-4 §5.3.3).
+const SHA256_H0: [u32; 8] = [
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+
+/// Finish SHA-256 of `prefix_len` already-compressed bytes (whole blocks, in `state`) followed
+/// by `msg`.
+fn sha256_continue(mut state: [u32; 8], prefix_len: u64, msg: &[u8]) -> [u8; 32] {
+    let mut blocks = msg.chunks_exact(64);
+    for b in blocks.by_ref() {
+        sha2::compress256(&mut state, std::slice::from_ref(GenericArray::from_slice(b)));
+    }
+    let rest = blocks.remainder();
+    let mut tail = [0u8; 128];
+    tail[..rest.len()].copy_from_slice(rest);
+    tail[rest.len()] = 0x80;
+    let total = if rest.len() < 56 { 64 } else { 128 };
+    let bits = (prefix_len + msg.len() as u64) * 8;
+    tail[total - 8..total].copy_from_slice(&bits.to_be_bytes());
+    for b in tail[..total].chunks_exact(64) {
+        sha2::compress256(&mut state, std::slice::from_ref(GenericArray::from_slice(b)));
+    }
+    let mut out = [0u8; 32];
+    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    out
 }
 
 /// Why a Fernet operation failed; deliberately opaque (no byte or check is named).
@@ -105,9 +152,8 @@ pub fn encrypt(key: &FernetKey, plaintext: &[u8], unix_ts: u64, iv: [u8; 16]) ->
     token.extend_from_slice(&unix_ts.to_be_bytes());
     token.extend_from_slice(&iv);
     token.extend_from_slice(&ciphertext);
-    let mut mac = key.mac();
-    mac.update(&token);
-    token.extend_from_slice(&mac.finalize().into_bytes());
+    let tag = key.mac(&token);
+    token.extend_from_slice(&tag);
     URL_SAFE.encode(token)
 }
 
@@ -116,15 +162,19 @@ pub fn encrypt(key: &FernetKey, plaintext: &[u8], unix_ts: u64, iv: [u8; 16]) ->
 /// The HMAC is checked in constant time before any decryption, over exactly the bytes Python
 /// checks; structure (version, lengths) is public and checked first.
 pub fn decrypt(key: &FernetKey, token: &[u8]) -> Result<Vec<u8>, FernetError> {
-    let data = py_b64decode(token, true).ok_or(FernetError::InvalidToken)?;
+    // Canonical tokens (every token `cryptography` or Rampart writes) take the strict decoder;
+    // anything else goes through the lenient one, which accepts exactly what Python accepts.
+    let data = match URL_SAFE.decode(token) {
+        Ok(d) => d,
+        Err(_) => py_b64decode(token, true).ok_or(FernetError::InvalidToken)?,
+    };
     if data.first() != Some(&VERSION) || data.len() < HEADER_LEN + BLOCK + MAC_LEN {
         return Err(FernetError::InvalidToken);
     }
     let (signed, tag) = data.split_at(data.len() - MAC_LEN);
-    let mut mac = key.mac();
-    mac.update(signed);
-    mac.verify_slice(tag)
-        .map_err(|_| FernetError::InvalidToken)?;
+    if !bool::from(key.mac(signed).ct_eq(tag)) {
+        return Err(FernetError::InvalidToken);
+    }
 
     let iv: [u8; 16] = signed[9..HEADER_LEN].try_into().expect("16-byte IV slice");
     let ciphertext = &signed[HEADER_LEN..];
@@ -641,6 +691,18 @@ mod tests {
                 !e.to_string().contains("cw_0x"),
                 "errors carry no key material"
             );
+        }
+    }
+
+    #[test]
+    fn cached_mac_equals_hmac_sha256_for_every_length() {
+        use hmac::{Hmac, Mac};
+        let key = FernetKey::from_bytes(&[0x42; 32]);
+        for len in [0usize, 1, 55, 56, 63, 64, 65, 119, 120, 128, 300, 1000] {
+            let msg: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let mut want = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&[0x42; 16]).unwrap();
+            want.update(&msg);
+            assert_eq!(key.mac(&msg)[..], want.finalize().into_bytes()[..], "{len}-byte message");
         }
     }
 

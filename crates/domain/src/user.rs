@@ -199,7 +199,7 @@ impl UserRecord {
         let is_active = match get("is_active")? {
             None => true,
             Some(v) => {
-                let active = v.to_lowercase() == "true";
+                let active = py_lower_is_true(v);
                 if v != "True" && v != "False" {
                     warnings.push(format!(
                         "is_active is `{v}`; the service writes True/False and reads this as {}",
@@ -212,7 +212,7 @@ impl UserRecord {
         let mfa_enabled = match get("mfa_enabled")? {
             None => false,
             Some(v) => {
-                let on = v.to_lowercase() == "true";
+                let on = py_lower_is_true(v);
                 if !matches!(v, "True" | "False" | "true" | "false") {
                     warnings.push(format!(
                         "mfa_enabled is `{v}`; the service reads this as {}",
@@ -254,6 +254,16 @@ impl UserRecord {
             created_at,
             warnings,
         }))
+    }
+}
+
+/// `value.lower() == 'true'` without allocating for ASCII values (no non-ASCII character
+/// lower-cases to an ASCII letter of "true", so the ASCII comparison is exact for them).
+fn py_lower_is_true(v: &str) -> bool {
+    if v.is_ascii() {
+        v.eq_ignore_ascii_case("true")
+    } else {
+        v.to_lowercase() == "true"
     }
 }
 

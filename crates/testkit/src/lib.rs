@@ -26,6 +26,9 @@
 //!   drop.
 //! - [`sqlite_file()`] gives a file in a temporary directory, removed on drop.
 //! - [`RedisLease::acl_user`] creates an ACL user `rampart_t_<random>` and deletes it on drop.
+//! - [`redis_tls()`] starts (once per process) a throwaway TLS-only `redis-server` with a
+//!   self-signed certificate and `requirepass`, for the TLS and NOAUTH paths; the machine's
+//!   Redis is never reconfigured.
 //!
 //! # What it leaves behind
 //!

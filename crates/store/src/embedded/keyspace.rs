@@ -6,8 +6,9 @@
 //! Schema and write semantics live in `migrations/embedded/0001_keyspace.sql`: every write is a
 //! row inserted into the `kv_write` view, whose triggers do the work. A batch becomes ONE
 //! `INSERT ... SELECT FROM json_each(?)` statement, so the per-statement cost of going through
-//! sqlx is paid once per 1000 writes, not once per write (bulk loads run at hundreds of
-//! thousands of writes per second), and a WRONGTYPE aborts the statement as a whole.
+//! sqlx is paid once per 1000 writes, not once per write, and a WRONGTYPE aborts the statement
+//! as a whole. Measured (`bulk_load_rate` below, 1M seeder-shaped writes = 2.4M rows): about
+//! 105k writes/s in a release build, 70k writes/s in a debug build, on 2 shared cores.
 
 use crate::embedded::{backend, EmbeddedStore};
 use crate::redis::rules;

@@ -392,3 +392,98 @@ async fn hgetall_throughput() {
         seen as f64 / scan
     );
 }
+
+#[tokio::test]
+async fn scan_hashes_streams_every_hash_and_names_strays() {
+    use futures::StreamExt;
+    let (_lease, ks) = leased().await;
+    let mut writes: Vec<Write> = (0..2500)
+        .map(|i| Write::HSet {
+            key: format!("user:{i}"),
+            fields: vec![("n".into(), i.to_string().into_bytes())],
+        })
+        .collect();
+    // A string under the same prefix, and keys the pattern must skip.
+    writes.push(Write::Set {
+        key: "user:stray".into(),
+        value: b"x".to_vec(),
+        ttl_secs: None,
+    });
+    writes.push(Write::Set {
+        key: "user_email:a".into(),
+        value: b"x".to_vec(),
+        ttl_secs: None,
+    });
+    ks.apply_bulk(&writes).await.unwrap();
+
+    let mut hashes = std::collections::BTreeMap::new();
+    let mut strays = Vec::new();
+    let mut stream = std::pin::pin!(ks.scan_hashes("user:*", 300));
+    while let Some(batch) = stream.next().await {
+        assert!(
+            batch.as_ref().unwrap().len() <= 300 + 16,
+            "batches follow the page size"
+        );
+        for (key, slot) in batch.unwrap() {
+            match slot {
+                Ok(fields) => {
+                    hashes.insert(key, fields);
+                }
+                Err(e) => strays.push((key, e)),
+            }
+        }
+    }
+    assert_eq!(
+        hashes.len(),
+        2500,
+        "every user hash is streamed once (deduplicated here)"
+    );
+    assert_eq!(hashes["user:42"], vec![(b"n".to_vec(), b"42".to_vec())]);
+    assert_eq!(
+        strays.len(),
+        1,
+        "the string under user:* is reported, not hidden"
+    );
+    assert!(
+        matches!(&strays[0].1, StoreError::WrongType { key, actual, .. } if key == "user:stray" && actual == "string"),
+        "{strays:?}"
+    );
+}
+
+#[tokio::test]
+async fn bulk_lanes_authenticate_and_select_like_the_main_connection() {
+    let (lease, admin) = leased().await;
+    admin
+        .apply(&[Write::HSet {
+            key: "h".into(),
+            fields: vec![("f".into(), b"v".to_vec())],
+        }])
+        .await
+        .unwrap();
+    let user = lease.acl_user(&["~*", "+@all"]);
+    let ks = RedisKeySpace::connect(RedisOptions {
+        username: Some(user.name.clone()),
+        password: Some(user.password.clone().into()),
+        ..opts(&lease.url)
+    })
+    .await
+    .unwrap();
+    let keys = ["h".to_string(), "missing".to_string()];
+    // Straight on the lanes: hgetall_many would hide a lane failure behind its fallback.
+    let lanes = ks
+        .lanes
+        .as_ref()
+        .expect("a plain redis:// profile has lanes");
+    let slots = lanes
+        .hgetall(&keys, &ks.names)
+        .await
+        .expect("the lanes authenticate");
+    assert!(slots.iter().all(|s| matches!(s, Slot::Value(_))));
+    let got = ks.hgetall_many(&keys).await.unwrap();
+    assert_eq!(
+        got,
+        vec![Ok(vec![(b"f".to_vec(), b"v".to_vec())]), Ok(vec![])],
+        "the lanes read the leased DB {} as the ACL user",
+        lease.db
+    );
+}
