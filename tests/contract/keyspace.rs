@@ -1062,7 +1062,7 @@ async fn guarded_writes_apply_only_when_guards_hold(b: Backend) {
     ];
     for (why, guard, holds) in cases {
         let got =
-            b.ks.apply_guarded(&[guard.clone()], &[probe()])
+            b.ks.apply_guarded(std::slice::from_ref(&guard), &[probe()])
                 .await
                 .unwrap();
         let written = b.ks.get("probe").await.unwrap().is_some();

@@ -17,6 +17,10 @@ use rand::{Rng, RngCore, SeedableRng};
 use secrecy::SecretBox;
 use serde_json::Value;
 
+// The same allocator as the `rampart` binary, so the table measures what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 struct Args {
     #[arg(long, default_value_t = 1_000_000)]

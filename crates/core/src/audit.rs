@@ -40,18 +40,19 @@ impl Trail {
     pub async fn append(&self, draft: TrailDraft) -> StoreResult<TrailEntry> {
         for _ in 0..APPEND_RETRIES {
             let head = self.ks.get(TRAIL_HEAD).await?;
-            let prev =
-                match &head {
-                    None => None,
-                    Some(bytes) => Some(TrailEntry::from_json(bytes).map_err(|e| {
-                        StoreError::Protocol {
+            let prev = match &head {
+                None => None,
+                Some(bytes) => {
+                    Some(
+                        TrailEntry::from_json(bytes).map_err(|e| StoreError::Protocol {
                             store: "admin trail".into(),
                             reason: format!(
                                 "the trail head is unreadable ({e}); run `rampart audit verify`"
                             ),
-                        }
-                    })?),
-                };
+                        })?,
+                    )
+                }
+            };
             let entry = draft.clone().chain(prev.as_ref());
             let json = entry.to_json().into_bytes();
             let applied = self

@@ -563,7 +563,8 @@ pub fn event_chunk(
     let span_us = plan.days * 86_400 * 1_000_000;
     let chunks = event_chunks(plan).max(1) as i64;
     let slice = span_us / chunks;
-    let slice_start = plan.now - Duration::microseconds(span_us) + Duration::microseconds(slice * chunk as i64);
+    let slice_start =
+        plan.now - Duration::microseconds(span_us) + Duration::microseconds(slice * chunk as i64);
     let mut offsets: Vec<i64> = (0..n).map(|_| rng.gen_range(0..slice.max(1))).collect();
     offsets.sort_unstable();
     for off in offsets {

@@ -61,7 +61,10 @@ impl FernetKey {
                 *p ^= k;
             }
             let mut state = SHA256_H0;
-            sha2::compress256(&mut state, std::slice::from_ref(GenericArray::from_slice(&pad[..])));
+            sha2::compress256(
+                &mut state,
+                std::slice::from_ref(GenericArray::from_slice(&pad[..])),
+            );
             state
         };
         FernetKey {
@@ -111,7 +114,10 @@ const SHA256_H0: [u32; 8] = [
 fn sha256_continue(mut state: [u32; 8], prefix_len: u64, msg: &[u8]) -> [u8; 32] {
     let mut blocks = msg.chunks_exact(64);
     for b in blocks.by_ref() {
-        sha2::compress256(&mut state, std::slice::from_ref(GenericArray::from_slice(b)));
+        sha2::compress256(
+            &mut state,
+            std::slice::from_ref(GenericArray::from_slice(b)),
+        );
     }
     let rest = blocks.remainder();
     let mut tail = [0u8; 128];
@@ -121,7 +127,10 @@ fn sha256_continue(mut state: [u32; 8], prefix_len: u64, msg: &[u8]) -> [u8; 32]
     let bits = (prefix_len + msg.len() as u64) * 8;
     tail[total - 8..total].copy_from_slice(&bits.to_be_bytes());
     for b in tail[..total].chunks_exact(64) {
-        sha2::compress256(&mut state, std::slice::from_ref(GenericArray::from_slice(b)));
+        sha2::compress256(
+            &mut state,
+            std::slice::from_ref(GenericArray::from_slice(b)),
+        );
     }
     let mut out = [0u8; 32];
     for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
@@ -702,7 +711,11 @@ mod tests {
             let msg: Vec<u8> = (0..len).map(|i| i as u8).collect();
             let mut want = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&[0x42; 16]).unwrap();
             want.update(&msg);
-            assert_eq!(key.mac(&msg)[..], want.finalize().into_bytes()[..], "{len}-byte message");
+            assert_eq!(
+                key.mac(&msg)[..],
+                want.finalize().into_bytes()[..],
+                "{len}-byte message"
+            );
         }
     }
 

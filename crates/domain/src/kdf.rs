@@ -63,7 +63,10 @@ pub fn pbkdf2_sha256_32(password: &[u8], salt: &[u8], iterations: u32) -> Zeroiz
             *p = k ^ byte;
         }
         let mut state = SHA256_H0;
-        sha2::compress256(&mut state, std::slice::from_ref(GenericArray::from_slice(&pad[..])));
+        sha2::compress256(
+            &mut state,
+            std::slice::from_ref(GenericArray::from_slice(&pad[..])),
+        );
         Zeroizing::new(state)
     };
     let inner = pad_state(0x36);
@@ -84,13 +87,23 @@ pub fn pbkdf2_sha256_32(password: &[u8], salt: &[u8], iterations: u32) -> Zeroiz
     block[56..].copy_from_slice(&768u64.to_be_bytes());
     for _ in 1..iterations {
         let mut s = *inner;
-        sha2::compress256(&mut s, std::slice::from_ref(GenericArray::from_slice(&block[..])));
+        sha2::compress256(
+            &mut s,
+            std::slice::from_ref(GenericArray::from_slice(&block[..])),
+        );
         for (chunk, word) in block[..32].chunks_exact_mut(4).zip(s) {
             chunk.copy_from_slice(&word.to_be_bytes());
         }
         let mut s = *outer;
-        sha2::compress256(&mut s, std::slice::from_ref(GenericArray::from_slice(&block[..])));
-        for ((chunk, word), acc) in block[..32].chunks_exact_mut(4).zip(s).zip(t.chunks_exact_mut(4)) {
+        sha2::compress256(
+            &mut s,
+            std::slice::from_ref(GenericArray::from_slice(&block[..])),
+        );
+        for ((chunk, word), acc) in block[..32]
+            .chunks_exact_mut(4)
+            .zip(s)
+            .zip(t.chunks_exact_mut(4))
+        {
             let bytes = word.to_be_bytes();
             chunk.copy_from_slice(&bytes);
             for (a, b) in acc.iter_mut().zip(bytes) {

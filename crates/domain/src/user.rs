@@ -129,14 +129,6 @@ pub struct UserRecord {
     pub warnings: Vec<String>,
 }
 
-/// The six fields the seed reads, borrowed from a raw hash (field/value bytes).
-fn field<'a>(fields: &'a [(Vec<u8>, Vec<u8>)], name: &str) -> Option<&'a [u8]> {
-    fields
-        .iter()
-        .find(|(k, _)| k.as_slice() == name.as_bytes())
-        .map(|(_, v)| v.as_slice())
-}
-
 fn text<'a>(name: &str, v: &'a [u8]) -> Result<&'a str, FormatError> {
     // The service reads with decode_responses=True: invalid UTF-8 raises UnicodeDecodeError.
     std::str::from_utf8(v).map_err(|_| FormatError::invalid(name, "is not valid UTF-8"))
@@ -150,14 +142,21 @@ impl UserRecord {
             return Ok(None);
         }
         // Every value is decoded by redis-py before the reader runs, so one bad byte anywhere
-        // makes the whole record unreadable to the service.
+        // makes the whole record unreadable to the service. Each pair is validated once here;
+        // the lookups below read the validated text.
+        let mut text_fields: Vec<(&str, &str)> = Vec::with_capacity(fields.len());
         for (k, v) in fields {
-            let name = String::from_utf8_lossy(k);
-            std::str::from_utf8(k)
-                .map_err(|_| FormatError::invalid(&*name, "name is not UTF-8"))?;
-            text(&name, v)?;
+            let name = std::str::from_utf8(k).map_err(|_| {
+                FormatError::invalid(String::from_utf8_lossy(k), "name is not UTF-8")
+            })?;
+            text_fields.push((name, text(name, v)?));
         }
-        let get = |name: &str| field(fields, name).map(|v| text(name, v)).transpose();
+        let get = |name: &str| -> Result<Option<&str>, FormatError> {
+            Ok(text_fields
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| *v))
+        };
         let required = |name: &str| -> Result<String, FormatError> {
             get(name)?
                 .map(str::to_owned)
@@ -427,7 +426,10 @@ mod tests {
         aware.retain(|(k, _)| *k != "created_at");
         aware.push(("created_at", "2026-11-24T04:06:55+00:00"));
         let u = UserRecord::from_hash("u", &h(&aware)).unwrap().unwrap();
-        assert!(u.warnings[0].contains("time zone"), "aware times load with a warning, as in Python");
+        assert!(
+            u.warnings[0].contains("time zone"),
+            "aware times load with a warning, as in Python"
+        );
         let mut raw = h(&base());
         raw[1].1 = vec![0xff, 0xfe];
         assert!(

@@ -311,8 +311,16 @@ async fn search_pages_with_search_after_and_skips_unreadable_hits() {
         vec![e2()],
         "the hit with an aware timestamp is set aside, not fatal"
     );
-    assert_eq!(p1.unreadable.len(), 1, "and it is reported with its id and reason");
-    assert!(p1.unreadable[0].1.contains("time zone"), "{:?}", p1.unreadable);
+    assert_eq!(
+        p1.unreadable.len(),
+        1,
+        "and it is reported with its id and reason"
+    );
+    assert!(
+        p1.unreadable[0].1.contains("time zone"),
+        "{:?}",
+        p1.unreadable
+    );
     let next = p1
         .next
         .clone()

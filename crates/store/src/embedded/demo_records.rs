@@ -7,8 +7,15 @@ use rampart_core::ports::StoreError;
 use super::{backend, EmbeddedStore};
 
 /// Create `customers` (if missing) and upsert the rows in one transaction. Returns the count.
-pub async fn write_customers(store: &EmbeddedStore, rows: &[DemoCustomer]) -> Result<usize, StoreError> {
-    let mut tx = store.pool().begin().await.map_err(|e| backend(e.to_string()))?;
+pub async fn write_customers(
+    store: &EmbeddedStore,
+    rows: &[DemoCustomer],
+) -> Result<usize, StoreError> {
+    let mut tx = store
+        .pool()
+        .begin()
+        .await
+        .map_err(|e| backend(e.to_string()))?;
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS customers (
             id INTEGER PRIMARY KEY,

@@ -7,7 +7,9 @@ pub mod demo_records;
 pub mod keyspace;
 
 use rampart_core::ports::StoreError;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -48,8 +50,14 @@ impl EmbeddedStore {
                 store: "embedded store".into(),
                 reason: format!("cannot open {}: {e}", path.display()),
             })?;
-        MIGRATOR.run(&pool).await.map_err(|e| backend(format!("migration failed: {e}")))?;
-        Ok(Self { pool, path: path.to_path_buf() })
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| backend(format!("migration failed: {e}")))?;
+        Ok(Self {
+            pool,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -66,5 +74,8 @@ impl EmbeddedStore {
 }
 
 pub(crate) fn backend(reason: String) -> StoreError {
-    StoreError::Backend { store: "embedded store".into(), reason }
+    StoreError::Backend {
+        store: "embedded store".into(),
+        reason,
+    }
 }
