@@ -14,4 +14,14 @@ export XDG_DATA_HOME="${XDG_DATA_HOME:-$(mktemp -d)}"
 scripts/deps.sh
 echo "== format"; cargo fmt --all -- --check
 echo "== lint"; cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== tests"; cargo test --workspace --locked "$@"
+echo "== tests"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --workspace --all-targets --locked "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over every test binary (cargo prints one "test result" line per binary).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
