@@ -227,8 +227,11 @@ async fn demo_seed(args: DemoSeedArgs, stores: &Stores, out: &Out) -> Result<Exi
     if args.customers > 0 {
         if let Some(store) = &stores.embedded {
             let rows = rampart_core::demo::customers(&plan, args.customers);
-            customers =
-                rampart_store::embedded::demo_records::write_customers(store, &rows).await?;
+            customers = rampart_store::embedded::demo_records::write_customers(
+                &rampart_store::embedded::demo_records::records_path(store.path()),
+                &rows,
+            )
+            .await?;
         }
     }
     if !out.json {

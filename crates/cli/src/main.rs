@@ -73,7 +73,7 @@ struct DemoSeedArgs {
     /// "Now" of the demo, naive UTC ISO (default: the current time).
     #[arg(long)]
     now: Option<String>,
-    /// PII records to create in the embedded file's `customers` table (or --sql).
+    /// PII records for the demo records file beside the embedded store (`<name>.records.db`).
     #[arg(long, default_value_t = 5_000)]
     customers: usize,
 }

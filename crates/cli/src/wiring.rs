@@ -11,6 +11,7 @@ use rampart_core::ports::{AuditIndex, Clock, KeySpace, RecordSource, SystemClock
 use rampart_core::CoreError;
 use rampart_store::elastic::{EsAuditIndex, EsOptions};
 use rampart_store::embedded::audit::EmbeddedAuditIndex;
+use rampart_store::embedded::demo_records::records_path;
 use rampart_store::embedded::keyspace::EmbeddedKeySpace;
 use rampart_store::embedded::EmbeddedStore;
 use rampart_store::redis::{RedisKeySpace, RedisOptions};
@@ -268,18 +269,19 @@ pub async fn connect(flags: &StoreFlags) -> Result<Stores, CoreError> {
             };
             Some(Arc::new(SqlRecordSource::connect(opts).await?))
         }
+        // With the embedded store, the demo's records file beside it stands in for the
+        // service's SQL database (when it exists: `demo seed` creates it).
         None => match &embedded {
-            // The embedded file doubles as the demo's SQL records database.
-            Some(s) => Some(Arc::new(
+            Some(s) if records_path(s.path()).exists() => Some(Arc::new(
                 SqlRecordSource::connect(SqlOptions {
-                    url: format!("sqlite://{}", s.path().display()),
+                    url: format!("sqlite://{}", records_path(s.path()).display()),
                     password: None,
                     read_only,
                     timeout,
                 })
                 .await?,
             )),
-            None => None,
+            _ => None,
         },
     };
 

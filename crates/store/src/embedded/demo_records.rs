@@ -1,21 +1,33 @@
-//! The demo's PII records: a `customers` table in the embedded file, so the console's SQL record
-//! views have real rows to page through with no database server.
+//! The demo's PII records: a `customers` table in a SQLite file of its own beside the embedded
+//! store, standing in for the service's SQL database. A separate file keeps Rampart's own tables
+//! (key space, audit index, trail) out of the record views.
+
+use std::path::Path;
+use std::str::FromStr;
 
 use rampart_core::demo::DemoCustomer;
 use rampart_core::ports::StoreError;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
-use super::{backend, EmbeddedStore};
+use super::backend;
 
-/// Create `customers` (if missing) and upsert the rows in one transaction. Returns the count.
-pub async fn write_customers(
-    store: &EmbeddedStore,
-    rows: &[DemoCustomer],
-) -> Result<usize, StoreError> {
-    let mut tx = store
-        .pool()
-        .begin()
+/// The demo records file that goes with an embedded store file: `demo.db` -> `demo.records.db`.
+pub fn records_path(embedded: &Path) -> std::path::PathBuf {
+    embedded.with_extension("records.db")
+}
+
+/// Create `customers` (if missing) in the SQLite file at `path` and upsert the rows in one
+/// transaction. Returns the count.
+pub async fn write_customers(path: &Path, rows: &[DemoCustomer]) -> Result<usize, StoreError> {
+    let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+        .map_err(|e| backend(e.to_string()))?
+        .create_if_missing(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
         .await
-        .map_err(|e| backend(e.to_string()))?;
+        .map_err(|e| backend(format!("cannot open {}: {e}", path.display())))?;
+    let mut tx = pool.begin().await.map_err(|e| backend(e.to_string()))?;
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS customers (
             id INTEGER PRIMARY KEY,
@@ -49,5 +61,6 @@ pub async fn write_customers(
         .map_err(|e| backend(e.to_string()))?;
     }
     tx.commit().await.map_err(|e| backend(e.to_string()))?;
+    pool.close().await;
     Ok(rows.len())
 }
