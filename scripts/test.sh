@@ -8,15 +8,16 @@ cd "$here"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rampart/target}"
 export RAMPART_VENV="${RAMPART_VENV:-$HOME/.cache/rampart/venv}"
 export RAMPART_PY="$RAMPART_VENV/bin/python"
-# Keep WebKit/GTK and any test-created state out of $HOME.
-export XDG_DATA_HOME="${XDG_DATA_HOME:-$(mktemp -d)}"
+# Keep WebKit/GTK and any test-created state out of $HOME, and remove it afterwards.
+scratch="$(mktemp -d)"
+export XDG_DATA_HOME="${XDG_DATA_HOME:-$scratch/data}"
+trap 'rm -rf "$scratch"' EXIT
 
 scripts/deps.sh
 echo "== format"; cargo fmt --all -- --check
 echo "== lint"; cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== tests"
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+log="$scratch/test.log"
 set +e
 cargo test --workspace --all-targets --locked "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
