@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Print the known-answer tables of crates/domain/src/pii.rs (CONTRACT.md §3.1) by running the
-seed's own PIIManager masking code (copied verbatim below) under Python 3.11.
+seed's own PIIManager masking code (the peer's verbatim copy in tests/python/seed) under
+Python 3.11.
 
     /root/.cache/rampart/venv/bin/python scripts/gen/pii_vectors.py
 """
@@ -12,73 +13,15 @@ sys.path.insert(0, os.path.dirname(__file__))
 from rustlit import rust_str  # noqa: E402
 
 
-class PIIManager:
-    """The masking half of the seed's PIIManager (security/encryption_service.py), verbatim."""
+# The seed's own class, from the peer's verbatim copy of security/encryption_service.py
+# (importing it also needs the peer's shims on the path). PIIManager(None): masking never
+# touches the encryption service.
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "python"))
+from seed.encryption_service import PIIManager as _SeedPIIManager  # noqa: E402
 
-    def __init__(self):
-        self.pii_fields = {
-            'email', 'phone', 'ssn', 'address', 'credit_card',
-            'bank_account', 'passport', 'driver_license'
-        }
 
-    def mask_pii_data(self, data: Dict[str, Any], user_role: str) -> Dict[str, Any]:
-        masked_data = data.copy()
-        for field, value in data.items():
-            if self._is_pii_field(field):
-                masked_value = self._mask_field_value(field, value, user_role)
-                masked_data[field] = masked_value
-        return masked_data
-
-    def _is_pii_field(self, field_name: str) -> bool:
-        return any(pii in field_name.lower() for pii in self.pii_fields)
-
-    def _mask_field_value(self, field_name: str, value: str, user_role: str) -> str:
-        if user_role in ['admin']:
-            return value
-        field_lower = field_name.lower()
-        if 'email' in field_lower:
-            return self._mask_email(value)
-        elif 'phone' in field_lower:
-            return self._mask_phone(value)
-        elif 'ssn' in field_lower:
-            return self._mask_ssn(value)
-        elif 'credit_card' in field_lower:
-            return self._mask_credit_card(value)
-        else:
-            return self._mask_generic(value)
-
-    def _mask_email(self, email: str) -> str:
-        if '@' not in email:
-            return email
-        local, domain = email.split('@', 1)
-        if len(local) <= 2:
-            masked_local = '*' * len(local)
-        else:
-            masked_local = local[0] + '*' * (len(local) - 2) + local[-1]
-        return f"{masked_local}@{domain}"
-
-    def _mask_phone(self, phone: str) -> str:
-        digits = ''.join(filter(str.isdigit, phone))
-        if len(digits) <= 4:
-            return '*' * len(phone)
-        return '*' * (len(digits) - 4) + digits[-4:]
-
-    def _mask_ssn(self, ssn: str) -> str:
-        digits = ''.join(filter(str.isdigit, ssn))
-        if len(digits) != 9:
-            return '*' * len(ssn)
-        return f"***-**-{digits[-4:]}"
-
-    def _mask_credit_card(self, card: str) -> str:
-        digits = ''.join(filter(str.isdigit, card))
-        if len(digits) <= 4:
-            return '*' * len(card)
-        return '*' * (len(digits) - 4) + digits[-4:]
-
-    def _mask_generic(self, value: str) -> str:
-        if len(value) <= 2:
-            return '*' * len(value)
-        return value[0] + '*' * (len(value) - 2) + value[-1]
+def PIIManager():  # noqa: N802 - keeps the call sites below as they were
+    return _SeedPIIManager(None)
 
 
 m = PIIManager()
