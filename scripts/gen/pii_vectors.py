@@ -7,7 +7,6 @@ Python 3.11.
 """
 import os
 import sys
-from typing import Any, Dict
 
 sys.path.insert(0, os.path.dirname(__file__))
 from rustlit import rust_str  # noqa: E402
