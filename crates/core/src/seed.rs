@@ -239,9 +239,9 @@ impl SeedStore {
 }
 
 fn decode_user_into(out: &mut UserListing, key: String, slot: StoreResult<HashFields>) {
-    let id = key.strip_prefix("user:").unwrap_or(&key).to_string();
+    let id = key.strip_prefix("user:").unwrap_or(&key).to_owned();
     match slot {
-        Ok(fields) => match UserRecord::from_hash(&id, &fields) {
+        Ok(fields) => match UserRecord::from_hash(id, &fields) {
             Ok(Some(u)) => out.users.push(u),
             Ok(None) => {} // deleted between SCAN and HGETALL
             Err(e) => out.unreadable.push(Unreadable {

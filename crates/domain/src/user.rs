@@ -137,7 +137,10 @@ fn text<'a>(name: &str, v: &'a [u8]) -> Result<&'a str, FormatError> {
 impl UserRecord {
     /// Decode `HGETALL user:{id}` the way `_get_user_by_id` does. An empty hash means the user
     /// does not exist: `Ok(None)`.
-    pub fn from_hash(id: &str, fields: &[(Vec<u8>, Vec<u8>)]) -> Result<Option<Self>, FormatError> {
+    pub fn from_hash(
+        id: impl Into<String>,
+        fields: &[(Vec<u8>, Vec<u8>)],
+    ) -> Result<Option<Self>, FormatError> {
         if fields.is_empty() {
             return Ok(None);
         }
@@ -242,7 +245,7 @@ impl UserRecord {
         let last_login = time("last_login")?;
         let created_at = time("created_at")?;
         Ok(Some(UserRecord {
-            id: id.to_string(),
+            id: id.into(),
             email,
             username,
             role,
