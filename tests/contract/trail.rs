@@ -303,7 +303,17 @@ async fn demo_seed_is_deterministic_and_resumes(b: Backend) {
         ok_calls: 3,
         calls: AtomicUsize::new(0),
     });
-    let err = seeding::seed_demo(&w, &admin, b.ks.clone(), flaky, &plan, &passwords, &noop).await;
+    let err = seeding::seed_demo(
+        &w,
+        &admin,
+        b.ks.clone(),
+        flaky,
+        None,
+        &plan,
+        &passwords,
+        &noop,
+    )
+    .await;
     assert!(
         err.is_err(),
         "[{}] the interrupted load reports the failure",
@@ -323,6 +333,7 @@ async fn demo_seed_is_deterministic_and_resumes(b: Backend) {
         &admin,
         b.ks.clone(),
         index.clone(),
+        None,
         &plan,
         &passwords,
         &noop,

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use rampart_core::audit::{AuditWriter, Trail};
 use rampart_core::demo::{DemoPasswords, DemoPlan};
+use rampart_core::ports::DemoRecords;
 use rampart_core::seed::SeedStore;
 use rampart_core::status::{self, StoreStatus};
 use rampart_core::{CoreError, ErrorCode};
@@ -11,6 +12,7 @@ use rampart_domain::console::{ConsoleRole, Operator};
 use rampart_domain::password;
 use rampart_domain::time::{format_naive_iso, parse_naive_iso};
 use rampart_domain::trail::VerifyReport;
+use rampart_store::embedded::demo_records::DemoRecordsFile;
 use rand::SeedableRng;
 use secrecy::SecretString;
 use serde::Serialize;
@@ -213,27 +215,26 @@ async fn demo_seed(args: DemoSeedArgs, stores: &Stores, out: &Out) -> Result<Exi
         }
     };
     let w = writer(stores);
+    // PII records go to the records file beside an embedded store (a Redis profile has the
+    // service's own SQL database, which demo data never touches).
+    let records = stores
+        .embedded
+        .as_ref()
+        .map(|s| DemoRecordsFile::beside(s.path(), stores.read_only));
     let report = rampart_core::seeding::seed_demo(
         &w,
         &local_operator(),
         stores.keyspace.clone(),
         stores.index.clone(),
+        records
+            .as_ref()
+            .map(|r| (r as &dyn DemoRecords, args.customers)),
         &plan,
         &passwords,
         &progress,
     )
     .await?;
-    let mut customers = 0usize;
-    if args.customers > 0 {
-        if let Some(store) = &stores.embedded {
-            let rows = rampart_core::demo::customers(&plan, args.customers);
-            customers = rampart_store::embedded::demo_records::write_customers(
-                &rampart_store::embedded::demo_records::records_path(store.path()),
-                &rows,
-            )
-            .await?;
-        }
-    }
+    let customers = report.customers;
     if !out.json {
         eprintln!();
     }

@@ -182,6 +182,11 @@ fn demo_seed_status_users_and_trail_on_the_embedded_store() {
         "the conflicting seed is recorded as a failure"
     );
     assert_eq!(
+        trail[1]["details"]["customers"], 50,
+        "the PII records are written inside the audited action: {}",
+        trail[1]
+    );
+    assert_eq!(
         trail[0]["actor"].as_str().map(|a| a.starts_with("local:")),
         Some(true)
     );

@@ -487,5 +487,13 @@ pub trait RecordSource: Send + Sync {
     async fn page(&self, table: &TableRef, request: &PageRequest) -> StoreResult<RowPage>;
 }
 
+/// Where `demo seed` puts its PII records (the embedded profile's records file). A port, so the
+/// write happens inside the audited demo-seed use case like every other demo write.
+#[async_trait]
+pub trait DemoRecords: Send + Sync {
+    /// Create the `customers` table when missing and upsert the rows; returns how many.
+    async fn write_customers(&self, rows: &[crate::demo::DemoCustomer]) -> StoreResult<usize>;
+}
+
 /// Default timeout for one store round trip; adapters use it unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);

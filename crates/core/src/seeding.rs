@@ -11,7 +11,7 @@ use serde_json::Map;
 use crate::audit::{AuditAction, AuditWriter};
 use crate::demo::{self, DemoPasswords, DemoPlan};
 use crate::guard::mutate;
-use crate::ports::{AuditIndex, KeySpace, StoreError, Write};
+use crate::ports::{AuditIndex, DemoRecords, KeySpace, StoreError, Write};
 use crate::CoreError;
 
 pub const CHECKPOINT: &str = "rampart:demo:checkpoint";
@@ -34,6 +34,8 @@ pub struct DemoReport {
     pub events_indexed: u64,
     pub chunks_skipped: usize,
     pub resumed: bool,
+    /// PII records written to the demo records file.
+    pub customers: usize,
 }
 
 /// Progress callback: (phase, done, total).
@@ -67,6 +69,7 @@ pub async fn seed_demo(
     operator: &Operator,
     ks: Arc<dyn KeySpace>,
     index: Arc<dyn AuditIndex>,
+    records: Option<(&dyn DemoRecords, usize)>,
     plan: &DemoPlan,
     passwords: &DemoPasswords,
     progress: Progress<'_>,
@@ -82,8 +85,13 @@ pub async fn seed_demo(
         Capability::AdministerConsole,
         action,
         || async {
-            let r = load(ks.clone(), index.clone(), plan, passwords, progress).await?;
+            let mut r = load(ks.clone(), index.clone(), plan, passwords, progress).await?;
+            // Inside the audited action: a failure here is recorded as the seed's failure.
+            if let Some((sink, n)) = records.filter(|(_, n)| *n > 0) {
+                r.customers = sink.write_customers(&demo::customers(plan, n)).await?;
+            }
             let mut extra = Map::new();
+            extra.insert("customers".into(), (r.customers as u64).into());
             extra.insert("keyspace_writes".into(), r.keyspace_writes.into());
             extra.insert("resumed".into(), r.resumed.into());
             Ok((r, extra))

@@ -5,8 +5,9 @@
 use std::path::Path;
 use std::str::FromStr;
 
+use async_trait::async_trait;
 use rampart_core::demo::DemoCustomer;
-use rampart_core::ports::StoreError;
+use rampart_core::ports::{DemoRecords, StoreError, StoreResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
 use super::backend;
@@ -14,6 +15,36 @@ use super::backend;
 /// The demo records file that goes with an embedded store file: `demo.db` -> `demo.records.db`.
 pub fn records_path(embedded: &Path) -> std::path::PathBuf {
     embedded.with_extension("records.db")
+}
+
+/// The demo records file as a [`DemoRecords`] port.
+#[derive(Debug, Clone)]
+pub struct DemoRecordsFile {
+    path: std::path::PathBuf,
+    read_only: bool,
+}
+
+impl DemoRecordsFile {
+    /// The records file that goes with the embedded store at `embedded`.
+    pub fn beside(embedded: &Path, read_only: bool) -> Self {
+        Self {
+            path: records_path(embedded),
+            read_only,
+        }
+    }
+}
+
+#[async_trait]
+impl DemoRecords for DemoRecordsFile {
+    async fn write_customers(&self, rows: &[DemoCustomer]) -> StoreResult<usize> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                store: "demo records file".into(),
+                op: "write demo records".into(),
+            });
+        }
+        write_customers(&self.path, rows).await
+    }
 }
 
 /// Create `customers` (if missing) in the SQLite file at `path` and upsert the rows in one
