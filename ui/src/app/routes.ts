@@ -1,0 +1,97 @@
+// The page table. Each route declares the console capability it needs (the same names and
+// policy as crates/domain/src/console.rs; the Rust side enforces it, the nav only reflects it)
+// and whether it is built yet. Pages not built yet stay visible in the nav, disabled.
+import type { ConsoleRole } from "../platform";
+import type { MessageKey } from "../i18n";
+
+export type Capability = "read" | "verify_trail" | "administer_identity" | "administer_keys" | "administer_console";
+
+/** Mirror of `rampart_domain::console::allows`. */
+export function allows(role: ConsoleRole, capability: Capability): boolean {
+  switch (capability) {
+    case "read":
+    case "verify_trail":
+      return true;
+    case "administer_identity":
+      return role === "security_officer" || role === "console_admin";
+    case "administer_keys":
+      return role === "key_custodian";
+    case "administer_console":
+      return role === "console_admin";
+  }
+}
+
+export type RouteId =
+  | "overview"
+  | "users"
+  | "mfa"
+  | "keys"
+  | "ceremony"
+  | "records"
+  | "audit"
+  | "threats"
+  | "privacy"
+  | "connections"
+  | "settings";
+
+export type NavGroup = "monitor" | "identity" | "keys" | "data" | "console";
+
+export interface RouteDef {
+  id: RouteId;
+  path: `/${string}`;
+  label: MessageKey;
+  group: NavGroup;
+  /** null: this machine's own preferences, open to every signed-in operator */
+  needs: Capability | null;
+  available: boolean;
+}
+
+export const ROUTES: readonly RouteDef[] = [
+  { id: "overview", path: "/overview", label: "nav.overview", group: "monitor", needs: "read", available: true },
+  { id: "threats", path: "/threats", label: "nav.threats", group: "monitor", needs: "read", available: false },
+  { id: "audit", path: "/audit", label: "nav.audit", group: "monitor", needs: "read", available: false },
+  { id: "users", path: "/users", label: "nav.users", group: "identity", needs: "read", available: false },
+  { id: "mfa", path: "/mfa", label: "nav.mfa", group: "identity", needs: "read", available: false },
+  { id: "keys", path: "/keys", label: "nav.keys", group: "keys", needs: "read", available: false },
+  { id: "ceremony", path: "/ceremony", label: "nav.ceremony", group: "keys", needs: "administer_keys", available: false },
+  { id: "records", path: "/records", label: "nav.records", group: "data", needs: "read", available: false },
+  { id: "privacy", path: "/privacy", label: "nav.privacy", group: "data", needs: "read", available: false },
+  { id: "connections", path: "/connections", label: "nav.connections", group: "console", needs: null, available: true },
+  { id: "settings", path: "/settings", label: "nav.settings", group: "console", needs: null, available: true },
+];
+
+export const NAV_GROUPS: readonly { id: NavGroup; label: MessageKey }[] = [
+  { id: "monitor", label: "nav.group.monitor" },
+  { id: "identity", label: "nav.group.identity" },
+  { id: "keys", label: "nav.group.keys" },
+  { id: "data", label: "nav.group.data" },
+  { id: "console", label: "nav.group.console" },
+];
+
+export const HOME: RouteId = "overview";
+
+export function route(id: RouteId): RouteDef {
+  const found = ROUTES.find((r) => r.id === id);
+  if (!found) throw new Error(`unknown route ${id}`);
+  return found;
+}
+
+/** Link builder: `<a href={href("settings")}>`. */
+export function href(id: RouteId): string {
+  return `#${route(id).path}`;
+}
+
+/** The route a location hash names, or home when it names none that is built. */
+export function fromHash(hash: string): RouteId {
+  const path = hash.replace(/^#/, "") || "/";
+  const found = ROUTES.find((r) => r.path === path && r.available);
+  return found ? found.id : HOME;
+}
+
+export type Access = "open" | "later" | "denied";
+
+export function access(def: RouteDef, role: ConsoleRole): Access {
+  if (!def.available) return "later";
+  if (def.needs && !allows(role, def.needs)) return "denied";
+  return "open";
+}
