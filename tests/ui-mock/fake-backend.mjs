@@ -1,0 +1,251 @@
+// A fake Rust side for the UI tests: answers every IPC command of the wire contract
+// (ui/src/platform/generated/wire.ts) from a plain scenario object, and records each call.
+// `installFakeBackend` runs *inside the page* (it is serialised by page.addInitScript), so it
+// must not use anything from this module's scope.
+
+export const OFFICER = {
+  operator_id: "user_7f3a9c",
+  email: "officer@rampart.test",
+  username: "officer",
+  role: "security_officer",
+  profile: "local",
+  read_only: false,
+  signed_in_at: "2026-11-24T00:55:00Z",
+  lock_after_minutes: 15,
+};
+
+export const AUDITOR = { ...OFFICER, operator_id: "user_2b81d0", email: "auditor@rampart.test", username: "auditor", role: "auditor" };
+
+export const LOCAL_PROFILE = {
+  name: "local",
+  is_default: true,
+  read_only: false,
+  embedded: "/root/.local/share/rampart/rampart.db",
+  redis: null,
+  es: null,
+  sql: null,
+};
+
+export const PROD_PROFILE = {
+  name: "prod-ro",
+  is_default: false,
+  read_only: true,
+  embedded: null,
+  redis: { url: "rediss://redis.internal:6380", username: "rampart", db: 0, tls: true, has_password: true },
+  es: { url: "https://es.internal:9200", auth: "api_key", username: null, has_secret: true },
+  sql: { url: "postgres://rampart@db.internal:5432/service", has_password: true },
+};
+
+/** Distinct, awkward numbers so a test cannot pass by showing the wrong field. */
+export const OVERVIEW = {
+  generated_at: "2026-11-24T01:00:00Z",
+  users_total: 10007,
+  users_unreadable: 3,
+  users_by_role: [
+    { role: "admin", users: 41, active: 39, mfa_enabled: 37 },
+    { role: "analyst", users: 2966, active: 2801, mfa_enabled: 2210 },
+    { role: "viewer", users: 7000, active: 6123, mfa_enabled: 1402 },
+  ],
+  mfa_enabled: 3649,
+  admins_without_mfa: 4,
+  keys_by_purpose: [
+    { purpose: "pii", active: 2, total: 5 },
+    { purpose: "jwt_signing", active: 1, total: 3 },
+    { purpose: "api_hmac", active: 0, total: 1 },
+  ],
+  events_24h: 8123,
+  account_locks: 12,
+  ip_blocks: 5,
+  trail: { ok: true, entries: 214, first_broken: null, message: "214 entries verified" },
+  errors: [],
+};
+
+export function connectionFor(profile, extra = {}) {
+  return {
+    profile: profile.name,
+    read_only: profile.read_only,
+    keyspace: profile.redis ? profile.redis.url : `sqlite:${profile.embedded}`,
+    audit_index: profile.es ? profile.es.url : "embedded",
+    records: profile.sql ? profile.sql.url : null,
+    user_count: 10007,
+    operators_configured: true,
+    demo_available: false,
+    ...extra,
+  };
+}
+
+/** A full scenario; tests override what they are about. */
+export function scenario(overrides = {}) {
+  return {
+    appInfo: {
+      version: "0.1.0",
+      os_locale: "en-US",
+      data_dir: "/root/.local/share/rampart",
+      config_dir: "/root/.config/rampart",
+      settings: { language: "en", time_zone: "Asia/Seoul", theme: "dark", lock_after_minutes: 15 },
+      keychain: { available: true, backend: "secret-service", error: null },
+      config_error: null,
+    },
+    profiles: [LOCAL_PROFILE, PROD_PROFILE],
+    connection: null,
+    connections: {
+      local: connectionFor(LOCAL_PROFILE),
+      "prod-ro": connectionFor(PROD_PROFILE),
+    },
+    session: null,
+    signInSession: OFFICER,
+    signInError: null,
+    sessionError: null,
+    overview: OVERVIEW,
+    overviewDelayMs: 0,
+    probeDelayMs: 400,
+    probe: null,
+    demo: {
+      stepMs: 150,
+      steps: [
+        { phase: "keyspace", done: 0, total: 10000 },
+        { phase: "keyspace", done: 5000, total: 10000 },
+        { phase: "keyspace", done: 10000, total: 10000 },
+        { phase: "events", done: 250000, total: 1000000 },
+        { phase: "events", done: 1000000, total: 1000000 },
+      ],
+      report: {
+        users: 10000,
+        events: 1000000,
+        records: 5000,
+        operators: [
+          { email: "officer@demo.rampart.test", role: "security_officer" },
+          { email: "auditor@demo.rampart.test", role: "auditor" },
+          { email: "custodian@demo.rampart.test", role: "key_custodian" },
+          { email: "admin@demo.rampart.test", role: "console_admin" },
+        ],
+      },
+    },
+    failures: {},
+    ...overrides,
+  };
+}
+
+/** Runs in the page. */
+export function installFakeBackend(initial) {
+  const fake = { state: initial, calls: [] };
+  window.__fake = fake;
+  const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+  const err = (code, message) => ({ code, message, incident: null });
+  const clone = (v) => JSON.parse(JSON.stringify(v));
+  const viewFromInput = (input, before) => {
+    const had = (field) => Boolean(before && field);
+    const secretAfter = (secret, hadIt) => (secret.kind === "set" ? true : secret.kind === "clear" ? false : hadIt);
+    return {
+      name: input.name,
+      is_default: before ? before.is_default : false,
+      read_only: input.read_only,
+      embedded: input.embedded,
+      redis: input.redis && {
+        url: input.redis.url,
+        username: input.redis.username,
+        db: input.redis.db,
+        tls: input.redis.tls,
+        has_password: secretAfter(input.redis.password, had(before?.redis?.has_password)),
+      },
+      es: input.es && {
+        url: input.es.url,
+        auth: input.es.auth,
+        username: input.es.username,
+        has_secret: secretAfter(input.es.secret, had(before?.es?.has_secret)),
+      },
+      sql: input.sql && {
+        url: input.sql.url,
+        has_password: secretAfter(input.sql.password, had(before?.sql?.has_password)),
+      },
+    };
+  };
+
+  window.__rampartMocks.mockIPC(async (cmd, args) => {
+    const s = fake.state;
+    fake.calls.push({ cmd, args: args === undefined ? null : clone(args) });
+    const failure = s.failures[cmd];
+    if (failure) throw failure;
+    switch (cmd) {
+      case "app_info":
+        return s.appInfo;
+      case "settings_save":
+        s.appInfo.settings = args.settings;
+        return args.settings;
+      case "profiles_list":
+        return s.profiles;
+      case "profile_save": {
+        const before = s.profiles.find((p) => p.name === args.input.name) ?? null;
+        const view = viewFromInput(args.input, before);
+        s.profiles = before ? s.profiles.map((p) => (p.name === view.name ? view : p)) : [...s.profiles, view];
+        return view;
+      }
+      case "profile_remove":
+        s.profiles = s.profiles.filter((p) => p.name !== args.name);
+        return null;
+      case "profile_test":
+        await wait(s.probeDelayMs);
+        return (
+          s.probe ?? {
+            profile: args.name,
+            results: [
+              {
+                port: "keyspace",
+                backend: "redis",
+                target: "rediss://redis.internal:6380/0",
+                ok: true,
+                latency_ms: 3,
+                server_version: "7.2.4",
+                account: "rampart",
+                may_read: true,
+                may_write: false,
+                notes: ["ACL user may not run KEYS (expected)."],
+                error: null,
+              },
+            ],
+          }
+        );
+      case "connect": {
+        const c = s.connections[args.profile];
+        if (!c) throw err("not_found", `No profile named ${args.profile}.`);
+        s.connection = c;
+        return c;
+      }
+      case "connection":
+        return s.connection;
+      case "demo_seed": {
+        const channel = args.onProgress;
+        let index = 0;
+        for (const step of s.demo.steps) {
+          await wait(s.demo.stepMs);
+          window.__TAURI_INTERNALS__.runCallback(channel.id, { index: index++, message: step });
+        }
+        await wait(s.demo.stepMs);
+        const profile = s.connection.profile;
+        s.connections[profile] = { ...s.connections[profile], demo_available: false, operators_configured: true, user_count: s.demo.report.users };
+        return s.demo.report;
+      }
+      case "sign_in":
+        if (s.signInError) throw s.signInError;
+        s.session = s.signInSession;
+        return s.session;
+      case "session":
+        if (s.sessionError) throw s.sessionError;
+        return s.session;
+      case "activity":
+        return null;
+      case "sign_out":
+        s.session = null;
+        return null;
+      case "overview":
+        if (s.overviewDelayMs) await wait(s.overviewDelayMs);
+        if (!s.session) throw err("unauthenticated", "Sign in first.");
+        return s.overview;
+      case "ui_ready":
+        return null;
+      default:
+        // What Tauri answers for a command the app did not register.
+        throw `Command ${cmd} not found`;
+    }
+  });
+}
