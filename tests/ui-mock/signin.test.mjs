@@ -164,6 +164,7 @@ describe("start-up and profiles", () => {
       assert.match(await banner.textContent(), /Redis at redis\.internal:6380 did not answer\./);
       assert.match(await banner.textContent(), /c0ffee12/);
       assert.equal(await app.page.getByTestId("profile-select").isEnabled(), true);
+      assert.equal(await app.page.getByTestId("profile-select").inputValue(), "local", "the selector still names the profile that failed");
       assert.equal(await app.page.getByTestId("signin-submit").isDisabled(), true, "no sign-in without a connection");
     } finally {
       await app.close();

@@ -46,6 +46,8 @@ export function App() {
   const [profilesError, setProfilesError] = useState<IpcError | null>(null);
   const [connection, setConnection] = useState<ConnectionState | null>(null);
   const [connecting, setConnecting] = useState<string | null>(null);
+  // The profile last asked for, so the selector keeps showing it when connecting failed.
+  const [chosen, setChosen] = useState<string | null>(null);
   const [connectError, setConnectError] = useState<IpcError | null>(null);
 
   const language: Language = settings?.language ?? languageFromLocale(navigator.language);
@@ -59,6 +61,7 @@ export function App() {
   }, [language]);
 
   const connectTo = useCallback(async (name: string) => {
+    setChosen(name);
     setConnecting(name);
     setConnectError(null);
     try {
@@ -325,6 +328,7 @@ export function App() {
                 profiles={profiles}
                 connection={connection}
                 connecting={connecting}
+                chosen={chosen}
                 connectError={connectError}
                 notice={phase.notice}
                 onSelectProfile={(name) => void connectTo(name)}

@@ -8,7 +8,7 @@ export const ko: Messages = {
   "boot.no_bridge": "이 화면은 Rampart 데스크톱 앱 안에서 동작합니다. Rampart를 실행해 콘솔을 사용하세요.",
   "boot.waiting_mock": "개발 모드: 모의 IPC 연결을 기다리는 중입니다 (tests/ui-mock/README.md 참고).",
   "boot.failed": "콘솔을 시작하지 못했습니다",
-  "boot.failed.todo": "Rampart를 다시 실행하세요. 같은 문제가 반복되면 사고 ID를 콘솔 관리자에게 전달하세요.",
+  "boot.failed.todo": "Rampart를 다시 실행하세요. 같은 문제가 반복되면 인시던트 ID를 콘솔 관리자에게 전달하세요.",
 
   "config.error.title": "설정 파일을 읽을 수 없습니다",
   "config.error.todo":
@@ -55,7 +55,7 @@ export const ko: Messages = {
   "action.refreshing": "새로 고치는 중…",
 
   "error.code": "코드",
-  "error.incident": "사고 ID",
+  "error.incident": "인시던트 ID",
 
   "signin.title": "로그인",
   "signin.subtitle": "운영자는 서비스 계정과 인증 앱의 일회용 코드로 로그인합니다.",
@@ -231,7 +231,7 @@ export const ko: Messages = {
   "ov.ip_blocks": "활성 IP 차단",
   "ov.trail": "관리자 감사 추적",
   "ov.trail.ok": "검증됨",
-  "ov.trail.ok.hint": "항목 {entries}개, 체인 무결",
+  "ov.trail.ok.hint": "항목 {entries}개, 해시 체인 정상",
   "ov.trail.broken": "손상됨",
   "ov.trail.broken.hint": "{entry}번 항목에서 처음 손상",
   "ov.trail.broken.title": "관리자 감사 추적이 전체 {entries}개 중 {entry}번 항목에서 손상되었습니다",

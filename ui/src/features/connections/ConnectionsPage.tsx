@@ -18,6 +18,8 @@ export function ConnectionsPage() {
   const [notice, setNotice] = useState<string | null>(null);
 
   const keyspaceOf = (p: ProfileView) => p.redis?.url ?? (p.embedded ? `${t("profile.kind.embedded")} · ${p.embedded}` : "—");
+  // Long targets are cut with an ellipsis in the table; the title keeps the whole value.
+  const full = (value: string) => <span title={value}>{value}</span>;
   const selectedName = selection.mode === "edit" ? selection.view.name : null;
 
   return (
@@ -74,18 +76,18 @@ export function ConnectionsPage() {
                 </button>
               ),
             },
-            { key: "keyspace", header: t("conn.keyspace"), mono: true, cell: keyspaceOf },
+            { key: "keyspace", header: t("conn.keyspace"), mono: true, cell: (p) => full(keyspaceOf(p)) },
             {
               key: "audit",
               header: t("conn.audit_index"),
               mono: true,
-              cell: (p) => p.es?.url ?? <span className="muted">{t("conn.audit_index.local")}</span>,
+              cell: (p) => (p.es ? full(p.es.url) : <span className="muted">{t("conn.audit_index.local")}</span>),
             },
             {
               key: "records",
               header: t("conn.records"),
               mono: true,
-              cell: (p) => p.sql?.url ?? <span className="muted">{t("conn.records.none")}</span>,
+              cell: (p) => (p.sql ? full(p.sql.url) : <span className="muted">{t("conn.records.none")}</span>),
             },
             {
               key: "flags",

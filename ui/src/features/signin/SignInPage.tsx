@@ -14,6 +14,8 @@ export function SignInPage(props: {
   connection: ConnectionState | null;
   /** the profile being connected to, while `connect` runs */
   connecting: string | null;
+  /** the profile last chosen, shown even when connecting to it failed */
+  chosen: string | null;
   connectError: IpcError | null;
   notice: string | null;
   onSelectProfile: (name: string) => void;
@@ -27,7 +29,7 @@ export function SignInPage(props: {
   // Kept here, not in the offer: the offer disappears once the store is no longer empty.
   const [demoReport, setDemoReport] = useState<DemoReport | null>(null);
   const { connection } = props;
-  const selected = props.connecting ?? connection?.profile ?? "";
+  const selected = props.connecting ?? connection?.profile ?? props.chosen ?? "";
 
   return (
     <div className="signin-layout">
