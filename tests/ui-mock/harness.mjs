@@ -175,7 +175,14 @@ export async function openApp(browser, url, scenario, options = {}) {
     calls: (cmd) => page.evaluate((c) => window.__fake.calls.filter((x) => !c || x.cmd === c), cmd ?? null),
     /** change the fake backend's state from the test: `set((s, arg) => { s.x = arg }, arg)` */
     set: (fn, arg) => page.evaluate(`(${fn.toString()})(window.__fake.state, ${JSON.stringify(arg ?? null)})`),
-    close: () => context.close(),
+    /** Closes the page; fails the test if the page logged an error or warning (React warns in
+     *  development about keys, controlled inputs and the like) unless the test allowed it. */
+    close: async () => {
+      await context.close();
+      if (!options.allowProblems && problems.length > 0) {
+        throw new Error(`the page reported problems:\n${problems.join("\n")}`);
+      }
+    },
   };
 }
 
