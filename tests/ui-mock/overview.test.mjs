@@ -171,6 +171,20 @@ describe("overview", () => {
     }
   });
 
+  test("a rejection that is not an IpcError (e.g. Tauri's own 'not allowed') is shown as code internal", async () => {
+    const s = signedIn();
+    s.failures.overview = "Command overview not allowed by ACL";
+    const app = await openApp(env.browser, env.vite.url, s);
+    try {
+      const banner = app.page.getByTestId("error-banner");
+      await banner.waitFor();
+      assert.equal(await banner.getAttribute("data-code"), "internal");
+      assert.match(await banner.textContent(), /Command overview not allowed by ACL/);
+    } finally {
+      await app.close();
+    }
+  });
+
   test("in Korean the figures keep their data-value and labels are Korean", async () => {
     const s = signedIn();
     s.appInfo.settings.language = "ko";
