@@ -22,6 +22,11 @@ describe("top bar and navigation", () => {
       assert.equal(await app.page.getByTestId("session-role").getAttribute("data-value"), "auditor");
       assert.equal(await app.page.getByTestId("session-email").textContent(), AUDITOR.email);
       assert.equal(await app.page.getByTestId("session-profile").textContent(), "local");
+      assert.equal(
+        await app.page.getByTestId("session-email").getAttribute("title"),
+        "Signed in at 2026-11-24 09:55:00 KST",
+        "signed_in_at (00:55Z) in the operator's zone",
+      );
       assert.equal(await app.page.getByTestId("readonly-badge").count(), 0, "a writable connection has no read-only badge");
       assert.deepEqual(app.problems, []);
     } finally {

@@ -2,6 +2,7 @@ import type { ConnectionState, Language, SessionView } from "../platform";
 import { useT } from "../i18n";
 import { Badge } from "../shared/Badge";
 import { roleKey } from "../shared/roles";
+import { useFormat } from "../shared/format";
 import { LanguageToggle } from "./LanguageToggle";
 
 export function TopBar(props: {
@@ -11,7 +12,9 @@ export function TopBar(props: {
   onSignOut: () => void;
 }) {
   const t = useT();
+  const f = useFormat();
   const { session, connection } = props;
+  const since = f.time(session.signed_in_at);
   const readOnly = session.read_only || (connection?.read_only ?? false);
   return (
     <header className="topbar">
@@ -33,7 +36,11 @@ export function TopBar(props: {
       </div>
       <div className="topbar-right">
         <span className="topbar-operator">
-          <span className="topbar-email" data-testid="session-email">
+          <span
+            className="topbar-email"
+            title={since ? t("top.signed_in_at", { time: `${since.local} ${since.abbreviation}` }) : undefined}
+            data-testid="session-email"
+          >
             {session.email}
           </span>
           <Badge tone="info" testid="session-role" value={session.role}>

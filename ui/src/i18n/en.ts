@@ -39,6 +39,7 @@ export const en = {
   "nav.denied.body": "{page} is not available to your console role. Ask a console administrator if you need it.",
 
   "top.profile": "Profile",
+  "top.signed_in_at": "Signed in at {time}",
   "top.signout": "Sign out",
   "badge.read_only": "Read-only",
   "badge.read_only.title": "This connection refuses every write; changes are blocked before they reach the store.",

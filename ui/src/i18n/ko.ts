@@ -39,6 +39,7 @@ export const ko: Messages = {
   "nav.denied.body": "{page} 메뉴는 현재 콘솔 역할에 허용되지 않습니다. 필요하면 콘솔 관리자에게 요청하세요.",
 
   "top.profile": "프로필",
+  "top.signed_in_at": "{time}에 로그인",
   "top.signout": "로그아웃",
   "badge.read_only": "읽기 전용",
   "badge.read_only.title": "이 연결은 모든 쓰기를 거부합니다. 변경은 저장소에 닿기 전에 차단됩니다.",
