@@ -4,4 +4,5 @@
 mod audit_index;
 mod keyspace;
 mod record_source;
+mod signin;
 mod trail;

@@ -292,7 +292,10 @@ async fn demo_seed_is_deterministic_and_resumes(b: Backend) {
         4,
     )
     .unwrap();
-    let passwords = DemoPasswords { hashes: vec![pw] };
+    let passwords = DemoPasswords {
+        hashes: vec![pw.clone()],
+        operator: pw,
+    };
     let w = writer(b.ks.clone());
     let admin = op(ConsoleRole::ConsoleAdmin);
     let noop = |_: &str, _: u64, _: u64| {};

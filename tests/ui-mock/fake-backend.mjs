@@ -8,13 +8,14 @@ export const OFFICER = {
   email: "officer@rampart.test",
   username: "officer",
   role: "security_officer",
+  capabilities: ["read", "verify_trail", "administer_identity"],
   profile: "local",
   read_only: false,
   signed_in_at: "2026-11-24T00:55:00Z",
   lock_after_minutes: 15,
 };
 
-export const AUDITOR = { ...OFFICER, operator_id: "user_2b81d0", email: "auditor@rampart.test", username: "auditor", role: "auditor" };
+export const AUDITOR = { ...OFFICER, operator_id: "user_2b81d0", email: "auditor@rampart.test", username: "auditor", role: "auditor", capabilities: ["read", "verify_trail"] };
 
 export const LOCAL_PROFILE = {
   name: "local",
@@ -103,6 +104,8 @@ export function scenario(overrides = {}) {
     demo: {
       stepMs: 150,
       steps: [
+        { phase: "passwords", done: 0, total: 1 },
+        { phase: "passwords", done: 1, total: 1 },
         { phase: "keyspace", done: 0, total: 10000 },
         { phase: "keyspace", done: 5000, total: 10000 },
         { phase: "keyspace", done: 10000, total: 10000 },

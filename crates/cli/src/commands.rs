@@ -1,31 +1,38 @@
-//! Command handlers: connect, call a core use case, print.
+//! Command handlers: connect, sign in, call a core use case, print.
 
 use std::process::ExitCode;
 
+use rampart_console::session::Live;
+use rampart_console::Connected as Stores;
 use rampart_core::audit::{AuditWriter, Trail};
-use rampart_core::demo::{DemoPasswords, DemoPlan};
+use rampart_core::demo::DemoPlan;
+use rampart_core::overview::Overview;
 use rampart_core::ports::DemoRecords;
 use rampart_core::seed::SeedStore;
+use rampart_core::signin;
 use rampart_core::status::{self, StoreStatus};
 use rampart_core::{CoreError, ErrorCode};
 use rampart_domain::console::{ConsoleRole, Operator};
-use rampart_domain::password;
 use rampart_domain::time::{format_naive_iso, parse_naive_iso};
 use rampart_domain::trail::VerifyReport;
 use rampart_store::embedded::demo_records::DemoRecordsFile;
-use rand::SeedableRng;
-use secrecy::SecretString;
 use serde::Serialize;
 
 use crate::output::{fail, fail_core, Out};
-use crate::wiring::{self, Stores};
-use crate::{AuditCmd, Cli, Command, DemoCmd, DemoSeedArgs, ProfileCmd, UsersCmd};
+use crate::wiring::{self, OperatorFlags, StoreFlags};
+use crate::{AuditCmd, Cli, Command, DemoCmd, DemoSeedArgs, OperatorsCmd, ProfileCmd, UsersCmd};
 
 pub async fn run(cli: Cli, out: Out) -> ExitCode {
-    let res = match cli.command {
-        Command::Profile(cmd) => profile(cmd, &cli.stores, &out),
-        cmd => match wiring::connect(&cli.stores).await {
-            Ok(stores) => dispatch(cmd, &stores, &out).await,
+    let Cli {
+        stores,
+        operator,
+        command,
+        ..
+    } = cli;
+    let res = match command {
+        Command::Profile(cmd) => profile(cmd, &stores, &out),
+        cmd => match wiring::connect(&stores).await {
+            Ok(c) => dispatch(cmd, Live::new(c), &operator, &stores, &out).await,
             Err(e) => Err(e),
         },
     };
@@ -35,10 +42,53 @@ pub async fn run(cli: Cli, out: Out) -> ExitCode {
     }
 }
 
-async fn dispatch(cmd: Command, stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
+async fn dispatch(
+    cmd: Command,
+    live: Live,
+    op: &OperatorFlags,
+    flags: &StoreFlags,
+    out: &Out,
+) -> Result<ExitCode, CoreError> {
+    let stores = &live.connected;
     match cmd {
+        // Demo data goes only into an empty store, before any operator exists: the local OS
+        // user acts (recorded as `local_bootstrap`).
+        Command::Demo(DemoCmd::Seed(args)) => return demo_seed(args, stores, out).await,
+        Command::Operators(OperatorsCmd::Bootstrap) => {
+            let creds = wiring::credentials(op, flags)?;
+            let s =
+                signin::bootstrap_admin(&live.audit, &local_operator(), &live.auth, creds).await?;
+            out.print(
+                &serde_json::json!({"bootstrapped": s.operator.id, "email": s.email, "role": s.operator.role}),
+                || format!("{} ({}) is now the first console admin", s.email, s.operator.id),
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
+    let signed = wiring::sign_in(&live, op, flags).await?;
+    let operator = signed.operator.clone();
+    match cmd {
+        Command::Signin => {
+            let doc = serde_json::json!({
+                "operator_id": operator.id,
+                "email": signed.email,
+                "username": signed.username,
+                "role": operator.role,
+                "profile": stores.profile,
+                "read_only": stores.read_only,
+            });
+            out.print(&doc, || {
+                format!(
+                    "signed in as {} ({}), console role {}",
+                    signed.email,
+                    operator.id,
+                    operator.role.as_str()
+                )
+            });
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Status => status_cmd(stores, out).await,
-        Command::Demo(DemoCmd::Seed(args)) => demo_seed(args, stores, out).await,
         Command::Audit(AuditCmd::Verify) => audit_verify(stores, out).await,
         Command::Audit(AuditCmd::Trail { limit }) => audit_trail(stores, out, limit).await,
         Command::Users(UsersCmd::List {
@@ -47,14 +97,75 @@ async fn dispatch(cmd: Command, stores: &Stores, out: &Out) -> Result<ExitCode, 
             offset,
         }) => users_list(stores, out, role, limit, offset).await,
         Command::Users(UsersCmd::Show { who }) => users_show(stores, out, &who).await,
-        Command::Profile(_) => unreachable!("handled before connecting"),
+        Command::Operators(OperatorsCmd::List) => operators_list(stores, out).await,
+        Command::Operators(OperatorsCmd::Grant { email, role }) => {
+            let role = ConsoleRole::parse(&role).ok_or_else(|| {
+                CoreError::Validation(format!(
+                    "`{role}` is not a console role; use security_officer, auditor, key_custodian or console_admin"
+                ))
+            })?;
+            let g = signin::grant_role(
+                &live.audit,
+                &operator,
+                &stores.seed(),
+                &stores.operators(),
+                &email,
+                role,
+            )
+            .await?;
+            out.print(&g, || format!("{email} is now {}", g.role.as_str()));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Operators(OperatorsCmd::Revoke { email }) => {
+            signin::revoke_role(
+                &live.audit,
+                &operator,
+                &stores.seed(),
+                &stores.operators(),
+                &email,
+            )
+            .await?;
+            out.print(&serde_json::json!({"revoked": email}), || {
+                format!("{email} no longer has a console role")
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Profile(_) | Command::Demo(_) | Command::Operators(OperatorsCmd::Bootstrap) => {
+            unreachable!("handled above")
+        }
     }
 }
 
-/// The operator of this version's CLI: the local OS user acting as console admin. Sign-in
-/// against the user store replaces this with the desktop-shell issue; until then every action
-/// is recorded with `authenticated_by: local_bootstrap` so the trail says exactly who acted and
-/// how they were (not) authenticated.
+async fn operators_list(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
+    let all = stores.operators().all().await?;
+    let docs: Vec<serde_json::Value> = all
+        .iter()
+        .map(|(id, g)| match g {
+            Ok(g) => serde_json::json!({"user_id": id, "role": g.role, "granted_by": g.granted_by, "granted_at": g.granted_at}),
+            Err(e) => serde_json::json!({"user_id": id, "unreadable": e}),
+        })
+        .collect();
+    out.print(&docs, || {
+        docs.iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["user_id"].as_str().unwrap_or(""),
+                    d["role"]
+                        .as_str()
+                        .or(d["unreadable"].as_str())
+                        .unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The local OS user as console admin, for the two actions that precede any operator: loading
+/// demo data into an empty store and bootstrapping the first console admin. Recorded with
+/// `authenticated_by: local_bootstrap` so the trail says exactly who acted and how.
 fn local_operator() -> Operator {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
@@ -67,25 +178,13 @@ fn local_operator() -> Operator {
 }
 
 fn writer(stores: &Stores) -> AuditWriter {
-    AuditWriter::new(
-        if stores.read_only {
-            None
-        } else {
-            Some(stores.keyspace.clone())
-        },
-        if stores.read_only {
-            None
-        } else {
-            Some(stores.index.clone())
-        },
-        Trail::new(stores.trail.clone()),
-        stores.clock.clone(),
-        Box::new(rand::rngs::StdRng::from_entropy()),
-    )
+    stores.audit_writer()
 }
 
 #[derive(Serialize)]
 struct StatusDoc {
+    /// The same figures as the desktop's Overview page.
+    overview: Overview,
     stores: Vec<StoreStatus>,
     trail: TrailStatus,
 }
@@ -114,10 +213,32 @@ async fn status_cmd(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
             error: Some(e),
         },
     };
-    let doc = StatusDoc { stores: all, trail };
+    let overview = rampart_core::overview::overview(
+        &seed,
+        &*stores.index,
+        &Trail::new(stores.trail.clone()),
+        &stores.clock,
+    )
+    .await;
+    let doc = StatusDoc {
+        overview,
+        stores: all,
+        trail,
+    };
     let unreachable = doc.stores.iter().any(|s| !s.reachable);
     out.print(&doc, || {
         let mut s = String::new();
+        let o = &doc.overview;
+        s.push_str(&format!(
+            "users {} ({} unreadable), MFA on {}, admins without MFA {}, events 24h {}, account locks {}, IP blocks {}\n",
+            o.users_total,
+            o.users_unreadable,
+            o.mfa_enabled,
+            o.admins_without_mfa,
+            o.events_24h.map(|n| n.to_string()).unwrap_or_else(|| "unavailable".into()),
+            o.account_locks,
+            o.ip_blocks
+        ));
         for st in &doc.stores {
             s.push_str(&format!(
                 "{:<12} {:<14} {}{}\n",
@@ -165,12 +286,6 @@ async fn status_cmd(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
 }
 
 /// Passwords of the demo users (demo data only; documented in the README).
-pub const DEMO_PASSWORDS: [&str; 3] = [
-    "Rampart-demo-2026!",
-    "차트분석-데모-비밀번호",
-    "correct horse battery staple",
-];
-
 async fn demo_seed(args: DemoSeedArgs, stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
     let now = match &args.now {
         Some(s) => parse_naive_iso(s).map_err(|e| CoreError::Validation(format!("--now: {e}")))?,
@@ -192,21 +307,11 @@ async fn demo_seed(args: DemoSeedArgs, stores: &Stores, out: &Out) -> Result<Exi
     };
     // bcrypt at cost 12 is slow on purpose: hash each demo password once, off the async runtime.
     let seed = args.seed;
-    let hashes = tokio::task::spawn_blocking(move || {
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x5a17);
-        DEMO_PASSWORDS
-            .iter()
-            .map(|p| {
-                let mut salt = [0u8; 16];
-                rand::RngCore::fill_bytes(&mut rng, &mut salt);
-                password::hash_password(&SecretString::from(p.to_string()), salt)
-            })
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await
-    .map_err(|e| CoreError::Internal(e.to_string()))?
-    .map_err(|e| CoreError::Internal(e.to_string()))?;
-    let passwords = DemoPasswords { hashes };
+    let passwords =
+        tokio::task::spawn_blocking(move || rampart_core::demo::hash_demo_passwords(seed))
+            .await
+            .map_err(|e| CoreError::Internal(e.to_string()))?
+            .map_err(|e| CoreError::Internal(e.to_string()))?;
     let started = std::time::Instant::now();
     let json = out.json;
     let progress = move |phase: &str, done: u64, total: u64| {
@@ -438,46 +543,74 @@ async fn users_show(stores: &Stores, out: &Out, who: &str) -> Result<ExitCode, C
     Ok(ExitCode::SUCCESS)
 }
 
-fn profile(cmd: ProfileCmd, flags: &wiring::StoreFlags, out: &Out) -> Result<ExitCode, CoreError> {
-    let mut all = wiring::load_profiles()?;
+fn profile(cmd: ProfileCmd, flags: &StoreFlags, out: &Out) -> Result<ExitCode, CoreError> {
+    use rampart_console::profile::{
+        self as book, EsTargetInput, ProfileInput, RedisTargetInput, SecretInput, SqlTargetInput,
+    };
     match cmd {
         ProfileCmd::Save { name } => {
-            let mut f = flags.clone();
-            f.profile = None;
-            f.password_stdin = None;
-            all.insert(name.clone(), f);
-            let path = wiring::save_profiles(&all)?;
-            out.print(&serde_json::json!({"saved": name, "file": path}), || {
-                format!("saved profile `{name}` in {}", path.display())
-            });
+            // The flags become a profile; secrets are not saved by the CLI (set them in the
+            // desktop's Connections page, which stores them in the keychain, or pass them by
+            // environment at use time).
+            let f = StoreFlags {
+                profile: None,
+                ..flags.clone()
+            };
+            let (_, p) = f.profile()?;
+            let input = ProfileInput {
+                name: name.clone(),
+                read_only: p.read_only,
+                embedded: p.embedded.map(|e| e.display().to_string()),
+                redis: p.redis.map(|r| RedisTargetInput {
+                    url: r.url,
+                    username: r.username,
+                    db: r.db,
+                    tls: r.tls,
+                    password: SecretInput::Keep,
+                }),
+                es: p.es.map(|e| EsTargetInput {
+                    url: e.url,
+                    auth: e.auth,
+                    username: e.username,
+                    secret: SecretInput::Keep,
+                }),
+                sql: p.sql.map(|s| SqlTargetInput {
+                    url: s.url,
+                    password: SecretInput::Keep,
+                }),
+            };
+            let v = book::save(&wiring::vault(), input)?;
+            out.print(&v, || format!("saved profile `{name}`"));
         }
-        ProfileCmd::List => out.print(&all, || {
-            all.iter()
-                .map(|(n, f)| {
-                    format!(
-                        "{n}: redis={} es={} sql={} embedded={}{}",
-                        f.redis.as_deref().unwrap_or("-"),
-                        f.es.as_deref().unwrap_or("-"),
-                        f.sql.as_deref().unwrap_or("-"),
-                        f.embedded
-                            .as_ref()
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_else(|| "-".into()),
-                        if f.read_only { " [read-only]" } else { "" }
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        }),
+        ProfileCmd::List => {
+            let all = book::list(&book::load_book()?);
+            out.print(&all, || {
+                all.iter()
+                    .map(|v| {
+                        format!(
+                            "{}{}: redis={} es={} sql={} embedded={}{}",
+                            v.name,
+                            if v.is_default { " (default)" } else { "" },
+                            v.redis.as_ref().map(|r| r.url.as_str()).unwrap_or("-"),
+                            v.es.as_ref().map(|r| r.url.as_str()).unwrap_or("-"),
+                            v.sql.as_ref().map(|r| r.url.as_str()).unwrap_or("-"),
+                            v.embedded.as_deref().unwrap_or("-"),
+                            if v.read_only { " [read-only]" } else { "" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
         ProfileCmd::Remove { name } => {
-            if all.remove(&name).is_none() {
-                return Ok(fail(
-                    out,
-                    ErrorCode::NotFound,
-                    &format!("no profile `{name}`"),
-                ));
+            if let Err(e) = book::remove(&wiring::vault(), &name) {
+                return Ok(match e {
+                    CoreError::NotFound(_) => {
+                        fail(out, ErrorCode::NotFound, &format!("no profile `{name}`"))
+                    }
+                    e => fail_core(out, &e),
+                });
             }
-            wiring::save_profiles(&all)?;
             out.print(&serde_json::json!({"removed": name}), || {
                 format!("removed profile `{name}`")
             });

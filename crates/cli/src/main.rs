@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use rampart_core::ErrorCode;
 
 use crate::output::{fail, Out};
-use crate::wiring::StoreFlags;
+use crate::wiring::{OperatorFlags, StoreFlags};
 
 // Decoding a million user hashes is dominated by small allocations; mimalloc makes those about
 // twice as cheap as glibc's malloc (measured by `scripts/bench.sh`).
@@ -30,13 +30,18 @@ struct Cli {
     json: bool,
     #[command(flatten)]
     stores: StoreFlags,
+    #[command(flatten)]
+    operator: OperatorFlags,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Reachability, versions and counts per store, and the admin trail's state.
+    /// Check the operator's credentials and console role (scripts: test before running more).
+    Signin,
+    /// The Overview figures, reachability, versions and counts per store, and the admin
+    /// trail's state.
     Status,
     /// Demo data.
     #[command(subcommand)]
@@ -50,6 +55,32 @@ enum Command {
     /// Saved store profiles (URLs and secret references only; never secrets).
     #[command(subcommand)]
     Profile(ProfileCmd),
+    /// Console operators and their console roles (kept apart from the service's permissions).
+    #[command(subcommand)]
+    Operators(OperatorsCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum OperatorsCmd {
+    /// Every account with a console role.
+    List,
+    /// Grant (or change) a console role: security_officer, auditor, key_custodian,
+    /// console_admin. Console admins only.
+    Grant {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Remove a console role (never the last console admin). Console admins only.
+    Revoke {
+        #[arg(long)]
+        email: String,
+    },
+    /// Make the operator given by --operator/RAMPART_OPERATOR_* the first console admin. Only
+    /// while the store has no console admin; the account must prove itself with its password
+    /// and TOTP code. Recorded with the local OS user as the actor.
+    Bootstrap,
 }
 
 #[derive(Subcommand, Debug)]

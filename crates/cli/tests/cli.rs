@@ -31,6 +31,26 @@ fn json(out: &Output) -> Value {
 
 const NOW: &str = "2026-11-24T04:00:00";
 
+/// Environment that signs the demo's auditor in for one invocation (the demo's operator
+/// accounts have published TOTP secrets; the code is computed for the current time step).
+fn auditor() -> Vec<(&'static str, String)> {
+    let secret = rampart_domain::totp::decode_secret("RAMPARTDEMOAUDITOR22222222222222").unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let code = rampart_domain::totp::code_at(secrecy::ExposeSecret::expose_secret(&secret), now);
+    vec![
+        ("RAMPART_OPERATOR_EMAIL", "auditor@rampart.demo".into()),
+        ("RAMPART_OPERATOR_PASSWORD", "Rampart-demo-2026".into()),
+        ("RAMPART_OPERATOR_TOTP", code),
+    ]
+}
+
+fn as_env<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
 #[test]
 fn demo_seed_status_users_and_trail_on_the_embedded_store() {
     let dir = tempfile::tempdir().unwrap();
@@ -99,7 +119,12 @@ fn demo_seed_status_users_and_trail_on_the_embedded_store() {
     assert_eq!(other.status.code(), Some(1));
     assert_eq!(json(&other)["error"]["code"], "conflict");
 
-    let st = rampart(&["--json", "--embedded", db_s, "status"], &[], dir.path());
+    let op = auditor();
+    let op = as_env(&op);
+    // Store commands need a signed-in operator.
+    let anon = rampart(&["--json", "--embedded", db_s, "status"], &[], dir.path());
+    assert_eq!(json(&anon)["error"]["code"], "unauthenticated");
+    let st = rampart(&["--json", "--embedded", db_s, "status"], &op, dir.path());
     assert!(
         st.status.success(),
         "{}",
@@ -108,8 +133,15 @@ fn demo_seed_status_users_and_trail_on_the_embedded_store() {
     let st = json(&st);
     let ks = &st["stores"][0];
     assert_eq!(ks["backend"]["kind"], "sqlite");
-    assert_eq!(ks["counts"]["user"], 300, "{ks}");
-    assert_eq!(ks["counts"]["user_email"], 300);
+    assert_eq!(
+        ks["counts"]["user"], 304,
+        "300 users and the 4 demo operators: {ks}"
+    );
+    assert_eq!(ks["counts"]["user_email"], 304);
+    assert_eq!(
+        st["overview"]["users_total"], 304,
+        "status carries the Overview"
+    );
     assert_eq!(ks["counts"]["active_key"], 4, "one active key per purpose");
     assert!(st["stores"][1]["counts"]["events"].as_u64().unwrap() >= 25_000);
     assert_eq!(
@@ -131,7 +163,7 @@ fn demo_seed_status_users_and_trail_on_the_embedded_store() {
             "--limit",
             "5",
         ],
-        &[],
+        &op,
         dir.path(),
     ));
     assert!(list["total"].as_u64().unwrap() > 0);
@@ -144,7 +176,7 @@ fn demo_seed_status_users_and_trail_on_the_embedded_store() {
     let email = list["users"][0]["email"].as_str().unwrap().to_string();
     let show = json(&rampart(
         &["--json", "--embedded", db_s, "users", "show", &email],
-        &[],
+        &op,
         dir.path(),
     ));
     assert_eq!(
@@ -157,46 +189,58 @@ fn demo_seed_status_users_and_trail_on_the_embedded_store() {
 
     let missing = rampart(
         &["--json", "--embedded", db_s, "users", "show", "user_nobody"],
-        &[],
+        &op,
         dir.path(),
     );
     assert_eq!(json(&missing)["error"]["code"], "not_found");
 
     let verify = json(&rampart(
         &["--json", "--embedded", db_s, "audit", "verify"],
-        &[],
+        &op,
         dir.path(),
     ));
     assert_eq!(verify["ok"], true);
     assert_eq!(
-        verify["entries"], 3,
-        "three demo.seed actions recorded (success, success, refused-by-conflict failure)"
+        verify["entries"], 8,
+        "three demo.seed actions (success, success, conflict failure) and five sign-ins"
     );
     let trail = json(&rampart(
         &["--json", "--embedded", db_s, "audit", "trail"],
-        &[],
+        &op,
         dir.path(),
     ));
+    let seeds: Vec<&Value> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "demo.seed")
+        .collect();
+    assert_eq!(seeds.len(), 3, "{trail}");
     assert_eq!(
-        trail[0]["outcome"], "failure",
+        seeds[0]["outcome"], "failure",
         "the conflicting seed is recorded as a failure"
     );
     assert_eq!(
-        trail[1]["details"]["customers"], 50,
+        seeds[1]["details"]["customers"], 50,
         "the PII records are written inside the audited action: {}",
-        trail[1]
+        seeds[1]
     );
     assert_eq!(
-        trail[0]["actor"].as_str().map(|a| a.starts_with("local:")),
+        seeds[0]["actor"].as_str().map(|a| a.starts_with("local:")),
         Some(true)
     );
+    assert_eq!(
+        trail[0]["action"], "console.sign_in",
+        "the newest entry is this sign-in"
+    );
+    assert_eq!(trail[0]["actor_role"], "auditor");
 
     // Tamper with the trail in the file: verify names the entry and exits 5.
     let conn = rusqlite_free_edit(&db);
     assert!(conn, "edited the trail");
     let bad = rampart(
         &["--json", "--embedded", db_s, "audit", "verify"],
-        &[],
+        &op,
         dir.path(),
     );
     assert_eq!(bad.status.code(), Some(5));
@@ -286,14 +330,24 @@ fn errors_are_json_documents_with_codes_and_secrets_stay_off_argv() {
     assert!(!text.contains("wrong-pass-xyz"), "{text}");
     assert_eq!(json(&out)["error"]["code"], "unauthenticated", "{text}");
 
-    // A corrupt profile file is a clear validation error.
+    // A corrupt profile file is a clear config error, and the file is left as it was.
     std::fs::create_dir_all(dir.path().join("config")).unwrap();
     std::fs::write(dir.path().join("config/profiles.json"), "{not json").unwrap();
     let out = rampart(&["--json", "--profile", "x", "status"], &[], dir.path());
-    assert!(json(&out)["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("corrupt"));
+    let doc = json(&out);
+    assert_eq!(doc["error"]["code"], "config", "{doc}");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("untouched"),
+        "{doc}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("config/profiles.json")).unwrap(),
+        "{not json",
+        "nothing lost"
+    );
 }
 
 #[test]
@@ -328,26 +382,32 @@ fn read_only_profiles_refuse_writes_and_record_the_refusal_locally() {
     );
     assert_eq!(json(&out)["error"]["code"], "read_only");
     // Nothing reached Redis.
-    let st = json(&rampart(
-        &["--json", "--redis", &lease.url, "--read-only", "status"],
-        &[],
-        dir.path(),
-    ));
-    assert_eq!(st["stores"][0]["counts"]["keys"], 0, "{st}");
-    // The refusal is in the local trail.
-    let trail = json(&rampart(
-        &[
-            "--json",
-            "--redis",
-            &lease.url,
-            "--read-only",
-            "audit",
-            "trail",
-        ],
-        &[],
-        dir.path(),
-    ));
-    assert_eq!(trail[0]["outcome"], "refused", "{trail}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let keys: u64 = rt.block_on(async {
+        let client = ::redis::Client::open(lease.url.as_str()).unwrap();
+        let mut con = client.get_multiplexed_async_connection().await.unwrap();
+        ::redis::cmd("DBSIZE").query_async(&mut con).await.unwrap()
+    });
+    assert_eq!(keys, 0, "a read-only profile wrote nothing");
+    // The refusal is in the local trail (the audited store could not take it).
+    let entries = rt.block_on(async {
+        let store =
+            rampart_store::embedded::EmbeddedStore::open(&dir.path().join("local-trail.db"))
+                .await
+                .unwrap();
+        let ks = std::sync::Arc::new(rampart_store::embedded::keyspace::EmbeddedKeySpace::new(
+            store,
+            std::sync::Arc::new(rampart_core::ports::SystemClock),
+            true,
+        ));
+        rampart_core::audit::Trail::new(ks)
+            .recent(0, 10)
+            .await
+            .unwrap()
+    });
+    let newest = entries[0].as_ref().unwrap();
+    assert_eq!(newest.action, "demo.seed");
+    assert_eq!(newest.outcome.as_str(), "refused");
 
     // Profiles save flags, never secrets, and are used by name.
     let out = rampart(
@@ -369,15 +429,29 @@ fn read_only_profiles_refuse_writes_and_record_the_refusal_locally() {
         !saved.contains("not-saved-anywhere") && saved.contains("\"read_only\": true"),
         "{saved}"
     );
-    let st = rampart(
-        &["--json", "--profile", "prod-ro", "status"],
+    // The saved read-only flag is honoured when the profile is used by name.
+    let out = rampart(
+        &[
+            "--json",
+            "--profile",
+            "prod-ro",
+            "demo",
+            "seed",
+            "--users",
+            "5",
+            "--events",
+            "5",
+            "--customers",
+            "0",
+        ],
         &[],
         dir.path(),
     );
-    assert!(
-        st.status.success(),
+    assert_eq!(
+        out.status.code(),
+        Some(4),
         "{}",
-        String::from_utf8_lossy(&st.stderr)
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(json(&st)["stores"][0]["backend"]["read_only"], true);
+    assert_eq!(json(&out)["error"]["code"], "read_only");
 }

@@ -250,10 +250,24 @@ impl AuditWriter {
         outcome: Outcome,
         error: Option<&str>,
     ) -> Result<Recorded, CoreError> {
+        self.record_as(&operator.id, operator.role.as_str(), action, outcome, error)
+            .await
+    }
+
+    /// [`record`](Self::record) for an actor who is not (yet) a signed-in operator: a sign-in
+    /// attempt (`actor_role` `none`) or the local bootstrap.
+    pub async fn record_as(
+        &self,
+        actor: &str,
+        actor_role: &str,
+        action: &AuditAction,
+        outcome: Outcome,
+        error: Option<&str>,
+    ) -> Result<Recorded, CoreError> {
         let now = self.clock.now();
         let mut details = Map::new();
-        details.insert("actor".into(), operator.id.clone().into());
-        details.insert("actor_role".into(), operator.role.as_str().into());
+        details.insert("actor".into(), actor.into());
+        details.insert("actor_role".into(), actor_role.into());
         details.insert("console_action".into(), action.action.clone().into());
         details.insert("outcome".into(), outcome.as_str().into());
         for (k, v) in &action.details {
@@ -308,8 +322,8 @@ impl AuditWriter {
             .trail
             .append(TrailDraft {
                 at: now,
-                actor: operator.id.clone(),
-                actor_role: operator.role.as_str().into(),
+                actor: actor.into(),
+                actor_role: actor_role.into(),
                 action: action.action.clone(),
                 subject: action
                     .subject_user

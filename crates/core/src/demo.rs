@@ -14,6 +14,7 @@
 use chrono::{Duration, NaiveDateTime};
 use rampart_domain::apikey::{self, ApiKeyRecord};
 use rampart_domain::audit::{self, AuditEvent, SEED_EVENT_TYPES};
+use rampart_domain::console::{ConsoleRole, Grant, OPERATORS_KEY};
 use rampart_domain::ids;
 use rampart_domain::keyrecord::{self, KeyRecord, PURPOSES, ROTATION_DAYS};
 use rampart_domain::keys;
@@ -45,10 +46,137 @@ pub struct DemoPlan {
     pub now: NaiveDateTime,
 }
 
-/// Precomputed `$2b$12$` hashes of the demo passwords, computed once per run by the caller
-/// (bcrypt is slow on purpose).
+/// Precomputed `$2b$12$` hashes of the demo passwords (bcrypt is slow on purpose, so each is
+/// computed once per run, see [`hash_demo_passwords`]).
 pub struct DemoPasswords {
+    /// Hashes of [`DEMO_PASSWORDS`], shared by the generated users.
     pub hashes: Vec<String>,
+    /// Hash of [`DEMO_OPERATOR_PASSWORD`].
+    pub operator: String,
+}
+
+/// The generated users' passwords (printed in the README: this is a demo).
+pub const DEMO_PASSWORDS: [&str; 3] = [
+    "Rampart-demo-2026!",
+    "차트분석-데모-비밀번호",
+    "correct horse battery staple",
+];
+
+/// The password of every demo operator account.
+pub const DEMO_OPERATOR_PASSWORD: &str = "Rampart-demo-2026";
+
+/// A demo operator: an account of the demo user store with MFA enabled and a console role.
+/// The TOTP secrets are fixed and published in the README so anyone can sign in to the demo
+/// with an authenticator app or `oathtool --totp -b SECRET`.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOperator {
+    pub email: &'static str,
+    pub username: &'static str,
+    pub console_role: ConsoleRole,
+    pub service_role: Role,
+    pub totp_secret: &'static str,
+}
+
+pub const DEMO_OPERATORS: [DemoOperator; 4] = [
+    DemoOperator {
+        email: "officer@rampart.demo",
+        username: "보안담당 김보안",
+        console_role: ConsoleRole::SecurityOfficer,
+        service_role: Role::Admin,
+        totp_secret: "RAMPARTDEMOSECURITYOFFICER234567",
+    },
+    DemoOperator {
+        email: "auditor@rampart.demo",
+        username: "감사인 이감사",
+        console_role: ConsoleRole::Auditor,
+        service_role: Role::BasicUser,
+        totp_secret: "RAMPARTDEMOAUDITOR22222222222222",
+    },
+    DemoOperator {
+        email: "custodian@rampart.demo",
+        username: "키관리 박열쇠",
+        console_role: ConsoleRole::KeyCustodian,
+        service_role: Role::BasicUser,
+        totp_secret: "RAMPARTDEMOKEYCUSTODIAN333333333",
+    },
+    DemoOperator {
+        email: "admin@rampart.demo",
+        username: "콘솔관리 최관리",
+        console_role: ConsoleRole::ConsoleAdmin,
+        service_role: Role::Admin,
+        totp_secret: "RAMPARTDEMOCONSOLEADMIN444444444",
+    },
+];
+
+/// Hash the demo passwords with salts from the plan's seed. Blocking (about a second of bcrypt):
+/// call it off the async workers.
+pub fn hash_demo_passwords(
+    seed: u64,
+) -> Result<DemoPasswords, rampart_domain::password::PasswordError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5a17);
+    let mut hash = |p: &str| {
+        let mut salt = [0u8; 16];
+        rng.fill_bytes(&mut salt);
+        rampart_domain::password::hash_password(&SecretString::from(p.to_string()), salt)
+    };
+    let hashes = DEMO_PASSWORDS
+        .iter()
+        .map(|p| hash(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let operator = hash(DEMO_OPERATOR_PASSWORD)?;
+    Ok(DemoPasswords { hashes, operator })
+}
+
+/// The demo operators' records: user hash, e-mail index, password, MFA record (enabled, with
+/// backup codes) and console grant. Their own generator stream, so adding them changed none of
+/// the other demo data.
+pub fn operator_writes(plan: &DemoPlan, passwords: &DemoPasswords) -> Vec<Write> {
+    let mut rng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x6f70_6572);
+    let now = plan.now;
+    let at = now - Duration::days(30);
+    let at_s = rampart_domain::time::format_naive_iso(&at);
+    let mut w = Vec::new();
+    let mut grants = Vec::new();
+    for op in DEMO_OPERATORS {
+        let id = ids::new_user_id(&mut rng);
+        let mut fields = user::new_user_fields(op.email, op.username, op.service_role, &at);
+        fields[5].1 = mfa_flag_after_change(true).as_bytes().to_vec();
+        let codes: Vec<SecretString> = totp::generate_backup_codes(&mut rng)
+            .into_iter()
+            .map(SecretString::from)
+            .collect();
+        let rec = MfaRecord::new(SecretString::from(op.totp_secret.to_string()), codes, &at);
+        w.push(Write::HSet {
+            key: keys::user(&id),
+            fields,
+        });
+        w.push(Write::Set {
+            key: keys::user_email(op.email),
+            value: id.as_bytes().to_vec(),
+            ttl_secs: None,
+        });
+        w.push(Write::Set {
+            key: keys::user_password(&id),
+            value: passwords.operator.as_bytes().to_vec(),
+            ttl_secs: None,
+        });
+        w.push(Write::Set {
+            key: keys::mfa(&id),
+            value: rec.to_repr().expose_secret().as_bytes().to_vec(),
+            ttl_secs: None,
+        });
+        let grant = Grant {
+            role: op.console_role,
+            granted_by: "demo".into(),
+            granted_at: at_s.clone(),
+        };
+        grants.push((id, grant.to_json().into_bytes()));
+    }
+    w.push(Write::HSet {
+        key: OPERATORS_KEY.into(),
+        fields: grants,
+    });
+    w
 }
 
 /// The demo master key from which data keys are wrapped. Demo only: derived from the seed so the

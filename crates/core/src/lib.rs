@@ -8,9 +8,11 @@ pub mod audit;
 pub mod demo;
 pub mod error;
 pub mod guard;
+pub mod overview;
 pub mod ports;
 pub mod seed;
 pub mod seeding;
+pub mod signin;
 pub mod status;
 
 pub use error::{CoreError, ErrorCode};

@@ -8,9 +8,11 @@
 //!   SQLite): connect, introspect, page.
 //! - [`Clock`]: the only way the core learns the time.
 
+use crate::CoreError;
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use rampart_domain::audit::AuditEvent;
+use secrecy::SecretString;
 use serde::Serialize;
 use std::time::Duration;
 use thiserror::Error;
@@ -236,6 +238,11 @@ pub trait KeySpace: Send + Sync {
     fn info(&self) -> BackendInfo;
     /// Round trip to the server: version, latency, account.
     async fn ping(&self) -> StoreResult<ServerInfo>;
+    /// Whether the account may write the seed's keys, found without changing anything:
+    /// `Some(false)` when the server refuses, `None` when the backend cannot tell.
+    async fn write_rights(&self) -> StoreResult<Option<bool>> {
+        Ok(None)
+    }
 
     async fn key_type(&self, key: &str) -> StoreResult<KeyType>;
     async fn ttl(&self, key: &str) -> StoreResult<Ttl>;
@@ -497,3 +504,36 @@ pub trait DemoRecords: Send + Sync {
 
 /// Default timeout for one store round trip; adapters use it unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why the OS keychain could not serve a request. Never carries the secret.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum VaultError {
+    #[error("the OS keychain is not available ({0}); on Linux a Secret Service (GNOME Keyring, KWallet) must run in the desktop session")]
+    Unavailable(String),
+    #[error("the OS keychain is locked or refused access ({0}); unlock it and try again")]
+    Locked(String),
+    #[error("the OS keychain failed: {0}")]
+    Failed(String),
+}
+
+impl From<VaultError> for CoreError {
+    fn from(e: VaultError) -> Self {
+        CoreError::Keychain(match e {
+            VaultError::Unavailable(r) => format!("not available ({r}); on Linux a Secret Service (GNOME Keyring, KWallet) must run in the desktop session"),
+            VaultError::Locked(r) => format!("locked or access refused ({r}); unlock it and try again"),
+            VaultError::Failed(r) => r,
+        })
+    }
+}
+
+/// The OS keychain, where operator secrets (store passwords, API keys, key material) live.
+/// Config files hold only the account names. Blocking, as the platform APIs are: callers run
+/// it off the async workers.
+pub trait SecretVault: Send + Sync {
+    /// Which keychain this is, for the Settings page and error messages.
+    fn backend(&self) -> String;
+    fn get(&self, account: &str) -> Result<Option<SecretString>, VaultError>;
+    fn set(&self, account: &str, secret: &SecretString) -> Result<(), VaultError>;
+    /// Deleting an absent entry is not an error.
+    fn delete(&self, account: &str) -> Result<(), VaultError>;
+}

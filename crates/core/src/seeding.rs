@@ -166,6 +166,10 @@ async fn load(
             progress("keyspace", done, total);
         }
         report.keyspace_writes = done;
+        // The operator accounts, so the demo can be signed in to with every console role.
+        report.keyspace_writes += ks
+            .apply_bulk(&demo::operator_writes(plan, passwords))
+            .await?;
         let bursts = demo::burst_events(plan, &core);
         let recent = demo::recent_event_writes(&bursts, &plan.now);
         for chunk in recent.chunks(crate::ports::MAX_BATCH) {

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsoleRole {
     /// Daily identity and threat work: users, MFA, sessions, API keys, locks.
@@ -40,7 +40,7 @@ impl ConsoleRole {
 }
 
 /// What a command does, at the granularity authorization needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Capability {
     /// Read store status, users, keys' metadata, audit events.
@@ -53,6 +53,24 @@ pub enum Capability {
     AdministerKeys,
     /// Load demo data, manage operators and profiles.
     AdministerConsole,
+}
+
+/// Every capability, for shells that show what a role may do.
+pub const CAPABILITIES: [Capability; 5] = [
+    Capability::Read,
+    Capability::VerifyTrail,
+    Capability::AdministerIdentity,
+    Capability::AdministerKeys,
+    Capability::AdministerConsole,
+];
+
+/// What `role` may do, in [`CAPABILITIES`] order (the UI greys out what is not listed; the
+/// core enforces it regardless).
+pub fn capabilities(role: ConsoleRole) -> Vec<Capability> {
+    CAPABILITIES
+        .into_iter()
+        .filter(|c| allows(role, *c))
+        .collect()
 }
 
 /// The policy table. Auditors only read; each other role writes its own area.
@@ -76,6 +94,46 @@ pub struct Operator {
     pub role: ConsoleRole,
     /// How the operator was established: `sign_in` or `local_bootstrap`.
     pub authenticated_by: String,
+}
+
+/// Where Rampart keeps console roles: one hash in the service's key space, `user_id` → grant
+/// JSON. The `rampart:` prefix is never read by the service, so its parsers are untouched.
+pub const OPERATORS_KEY: &str = "rampart:console:operators";
+
+/// Failed sign-ins within [`SIGNIN_WINDOW_SECS`] after which further attempts for the same
+/// e-mail are refused until the window passes.
+pub const SIGNIN_MAX_FAILURES: u32 = 5;
+pub const SIGNIN_WINDOW_SECS: u64 = 15 * 60;
+
+/// The throttle counter of one claimed e-mail. The e-mail is hashed so the key name does not
+/// carry personal data into `SCAN` output or logs.
+pub fn signin_failures_key(email: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
+    format!(
+        "rampart:console:signin_failures:{}",
+        hex::encode(&digest[..16])
+    )
+}
+
+/// One operator's console role, as stored in [`OPERATORS_KEY`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: ConsoleRole,
+    /// Who granted it (`user_…`, or `local:<os user>` for the bootstrap).
+    pub granted_by: String,
+    /// Naive UTC ISO, as every time in the store.
+    pub granted_at: String,
+}
+
+impl Grant {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a grant always serializes")
+    }
+
+    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
+        serde_json::from_slice(bytes).map_err(|e| format!("unreadable console grant: {e}"))
+    }
 }
 
 #[cfg(test)]
@@ -111,5 +169,26 @@ mod tests {
             ConsoleRole::KeyCustodian,
             Capability::AdministerKeys
         ));
+    }
+
+    #[test]
+    fn grants_round_trip_and_throttle_keys_hide_the_email() {
+        let g = Grant {
+            role: ConsoleRole::Auditor,
+            granted_by: "local:root".into(),
+            granted_at: "2026-11-24T00:00:00".into(),
+        };
+        assert_eq!(Grant::parse(g.to_json().as_bytes()).unwrap(), g);
+        assert!(
+            Grant::parse(b"{\"role\":\"admin\"}").is_err(),
+            "service roles are not console roles"
+        );
+        let k = signin_failures_key(" Officer@Rampart.demo ");
+        assert_eq!(
+            k,
+            signin_failures_key("officer@rampart.demo"),
+            "case and spaces do not split the count"
+        );
+        assert!(!k.contains("rampart.demo"), "no e-mail in key names");
     }
 }

@@ -10,5 +10,6 @@
 
 pub mod elastic;
 pub mod embedded;
+pub mod keychain;
 pub mod redis;
 pub mod sql;

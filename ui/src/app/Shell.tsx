@@ -40,10 +40,10 @@ export function Shell(props: {
   const current = useHashRoute();
   const def = route(current);
   const Page = PAGES[current];
-  const allowed = access(def, props.session.role) === "open";
+  const allowed = access(def, props.session.capabilities) === "open";
   return (
     <div className="shell">
-      <Sidebar current={current} role={props.session.role} version={props.version} />
+      <Sidebar current={current} capabilities={props.session.capabilities} version={props.version} />
       <div className="shell-main">
         <TopBar session={props.session} connection={props.connection} onLanguage={props.onLanguage} onSignOut={props.onSignOut} />
         <main className="content" key={current}>

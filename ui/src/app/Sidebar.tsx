@@ -1,9 +1,9 @@
-import type { ConsoleRole } from "../platform";
+import type { Capability } from "../platform";
 import { useT } from "../i18n";
 import { Brand } from "./Brand";
 import { access, href, NAV_GROUPS, ROUTES, type RouteId } from "./routes";
 
-export function Sidebar(props: { current: RouteId; role: ConsoleRole; version: string }) {
+export function Sidebar(props: { current: RouteId; capabilities: readonly Capability[]; version: string }) {
   const t = useT();
   return (
     <nav className="sidebar" aria-label={t("nav.label")}>
@@ -13,7 +13,7 @@ export function Sidebar(props: { current: RouteId; role: ConsoleRole; version: s
           <div className="nav-group" key={group.id}>
             <div className="nav-group-label">{t(group.label)}</div>
             {ROUTES.filter((r) => r.group === group.id).map((r) => {
-              const state = access(r, props.role);
+              const state = access(r, props.capabilities);
               const label = t(r.label);
               if (state !== "open") {
                 const tip = state === "later" ? t("nav.later.title") : t("nav.denied.title");

@@ -1,25 +1,10 @@
-// The page table. Each route declares the console capability it needs (the same names and
-// policy as crates/domain/src/console.rs; the Rust side enforces it, the nav only reflects it)
+// The page table. Each route declares the console capability it needs; the session lists what
+// the operator's role may do (computed in Rust, which also enforces it; the nav only reflects it)
 // and whether it is built yet. Pages not built yet stay visible in the nav, disabled.
-import type { ConsoleRole } from "../platform";
+import type { Capability } from "../platform";
 import type { MessageKey } from "../i18n";
 
-export type Capability = "read" | "verify_trail" | "administer_identity" | "administer_keys" | "administer_console";
-
-/** Mirror of `rampart_domain::console::allows`. */
-export function allows(role: ConsoleRole, capability: Capability): boolean {
-  switch (capability) {
-    case "read":
-    case "verify_trail":
-      return true;
-    case "administer_identity":
-      return role === "security_officer" || role === "console_admin";
-    case "administer_keys":
-      return role === "key_custodian";
-    case "administer_console":
-      return role === "console_admin";
-  }
-}
+export type { Capability };
 
 export type RouteId =
   | "overview"
@@ -90,8 +75,8 @@ export function fromHash(hash: string): RouteId {
 
 export type Access = "open" | "later" | "denied";
 
-export function access(def: RouteDef, role: ConsoleRole): Access {
+export function access(def: RouteDef, capabilities: readonly Capability[]): Access {
   if (!def.available) return "later";
-  if (def.needs && !allows(role, def.needs)) return "denied";
+  if (def.needs && !capabilities.includes(def.needs)) return "denied";
   return "open";
 }

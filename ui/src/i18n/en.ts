@@ -100,7 +100,7 @@ export const en = {
   "demo.phase.keyspace": "Writing users, MFA and keys",
   "demo.phase.events": "Writing audit events",
   "demo.phase.records": "Writing customer records",
-  "demo.phase.operators": "Creating demo operators",
+  "demo.phase.passwords": "Hashing the demo passwords (bcrypt)",
   "demo.done.title": "Demo data loaded",
   "demo.done.summary": "{users} users, {events} audit events and {records} customer records.",
   "demo.done.operator": "Demo operator",

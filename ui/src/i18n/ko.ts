@@ -100,7 +100,7 @@ export const ko: Messages = {
   "demo.phase.keyspace": "사용자, MFA, 키 기록 중",
   "demo.phase.events": "감사 이벤트 기록 중",
   "demo.phase.records": "고객 레코드 기록 중",
-  "demo.phase.operators": "데모 운영자 생성 중",
+  "demo.phase.passwords": "데모 비밀번호 해시 생성 중 (bcrypt)",
   "demo.done.title": "데모 데이터를 불러왔습니다",
   "demo.done.summary": "사용자 {users}명, 감사 이벤트 {events}건, 고객 레코드 {records}건.",
   "demo.done.operator": "데모 운영자",

@@ -842,6 +842,26 @@ impl KeySpace for RedisKeySpace {
         })
     }
 
+    /// `HDEL user:rampart:write-probe probe`: a write command on the seed's `user:*` pattern that
+    /// changes nothing (the key never exists: `rampart:` is not an id the service makes). An ACL
+    /// without write rights answers NOPERM before the command runs. Sent even on a read-only
+    /// profile, where it tells the operator what the account could do.
+    async fn write_rights(&self) -> StoreResult<Option<bool>> {
+        let r: StoreResult<i64> = self
+            .query(
+                redis::cmd("HDEL")
+                    .arg("user:rampart:write-probe")
+                    .arg("probe"),
+                "HDEL (write probe)",
+            )
+            .await;
+        match r {
+            Ok(_) => Ok(Some(true)),
+            Err(StoreError::PermissionDenied { .. }) => Ok(Some(false)),
+            Err(e) => Err(e),
+        }
+    }
+
     async fn key_type(&self, key: &str) -> StoreResult<KeyType> {
         let t: String = self.query(redis::cmd("TYPE").arg(key), "TYPE").await?;
         Ok(match t.as_str() {

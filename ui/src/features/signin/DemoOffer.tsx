@@ -1,15 +1,15 @@
 import { useState } from "react";
-import { demoSeed, toIpcError, type DemoProgress, type DemoReport, type IpcError } from "../../platform";
+import { demoSeed, toIpcError, type DemoPhase, type DemoProgress, type DemoReport, type IpcError } from "../../platform";
 import { useT, type MessageKey } from "../../i18n";
 import { useFormat } from "../../shared/format";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { ProgressBar, Spinner } from "../../shared/Progress";
 
-const PHASES: Record<string, MessageKey> = {
+const PHASES: Record<DemoPhase, MessageKey> = {
+  passwords: "demo.phase.passwords",
   keyspace: "demo.phase.keyspace",
   events: "demo.phase.events",
   records: "demo.phase.records",
-  operators: "demo.phase.operators",
 };
 
 /** First run on an empty embedded store: load the demo data set, with progress. */

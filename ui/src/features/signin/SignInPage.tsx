@@ -1,7 +1,6 @@
 import { useState } from "react";
 import type { ConnectionState, DemoReport, IpcError, ProfileView, SessionView } from "../../platform";
 import { useT } from "../../i18n";
-import { useFormat } from "../../shared/format";
 import { Badge } from "../../shared/Badge";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { Spinner } from "../../shared/Progress";
@@ -24,7 +23,6 @@ export function SignInPage(props: {
   onManageConnections: () => void;
 }) {
   const t = useT();
-  const f = useFormat();
   const [pickedEmail, setPickedEmail] = useState<string | undefined>(undefined);
   // Kept here, not in the offer: the offer disappears once the store is no longer empty.
   const [demoReport, setDemoReport] = useState<DemoReport | null>(null);
@@ -85,10 +83,6 @@ export function SignInPage(props: {
               <div>
                 <dt>{t("conn.records")}</dt>
                 <dd className="mono">{connection.records ?? t("conn.records.none")}</dd>
-              </div>
-              <div>
-                <dt>{t("conn.users")}</dt>
-                <dd className="num">{f.number(connection.user_count)}</dd>
               </div>
               {connection.read_only && (
                 <div>
