@@ -15,6 +15,7 @@ export TAURI_APP_BINARY="${TAURI_APP_BINARY:-$CARGO_TARGET_DIR/debug/rampart-des
 export RAMPART_CLI="${RAMPART_CLI:-$CARGO_TARGET_DIR/debug/rampart}"
 out="$RAMPART_ARTIFACTS/e2e"
 mkdir -p "$out"
+rm -f "$out"/*.png "$out"/tauri-driver.log # this run's artifacts only
 
 for f in "$TAURI_APP_BINARY" "$RAMPART_CLI"; do
   [ -x "$f" ] || { echo "e2e: $f is missing: build it first (scripts/test.sh does)" >&2; exit 1; }
