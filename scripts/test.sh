@@ -63,7 +63,12 @@ passed() { grep -q "^$1 ok " "$results"; }
 stage ui-build npm --prefix ui run build
 stage format cargo fmt --all -- --check
 stage lint cargo clippy --workspace --all-targets --locked -- -D warnings
-stage cargo-tests cargo test --workspace --all-targets --locked "$@"
+# --no-fail-fast: one failing test binary must not hide the results of the others. The live
+# keychain tests are left to the keychain stage (--skip), so they are not also counted as skipped.
+cargo_args=("$@")
+if printf '%s\n' "${cargo_args[@]}" | grep -qx -- --; then cargo_args+=(--skip keychain_live)
+else cargo_args+=(-- --skip keychain_live); fi
+stage cargo-tests cargo test --workspace --all-targets --locked --no-fail-fast "${cargo_args[@]}"
 # In a throwaway session too: the reaper stops any Vite server or chromium a test left behind.
 stage ui-mock scripts/desktop.sh session --no-x -- node --test --test-reporter=spec tests/ui-mock/
 
@@ -83,7 +88,7 @@ if passed ui-build; then stage desktop-build desktop_build; else skip desktop-bu
 # KEYCHAIN STAGE: the Rust side's live keychain tests are #[ignore]d (they need a Secret
 # Service) and named `keychain_live*`; here they get one, in a private D-Bus session.
 stage keychain scripts/desktop.sh session --no-x -- \
-  cargo test --workspace --all-targets --locked -- --ignored keychain_live
+  cargo test --workspace --all-targets --locked --no-fail-fast -- --ignored keychain_live
 
 if passed desktop-build; then
   stage e2e env TAURI_APP_BINARY="$scratch/bin/rampart-desktop" RAMPART_CLI="$scratch/bin/rampart" \
