@@ -1285,6 +1285,44 @@ async fn redis_unreachable_is_a_clear_sentence() {
     );
 }
 
+/// "Test connection" tells whether the account may write, without writing: an ACL user with
+/// read commands only gets `Some(false)`, a full user `Some(true)`, and neither changes the data.
+#[tokio::test]
+async fn redis_write_rights_follow_the_acl_and_change_nothing() {
+    let lease = rampart_testkit::redis().await;
+    let reader = lease.acl_user(&[
+        "~*",
+        "+@read",
+        "+@connection",
+        "+acl|whoami",
+        "+info",
+        "+hdel|nothing",
+    ]);
+    let writer = lease.acl_user(&["~*", "+@all"]);
+    let connect = |name: &str, password: &str| {
+        RedisKeySpace::connect(RedisOptions {
+            username: Some(name.to_string()),
+            password: Some(password.to_string().into()),
+            ..RedisOptions::new(lease.url.clone())
+        })
+    };
+    let r = connect(&reader.name, &reader.password).await.unwrap();
+    assert_eq!(
+        r.write_rights().await.unwrap(),
+        Some(false),
+        "a read-only ACL is reported as unable to write"
+    );
+    let w = connect(&writer.name, &writer.password).await.unwrap();
+    assert_eq!(w.write_rights().await.unwrap(), Some(true));
+    assert_eq!(w.dbsize().await.unwrap(), 0, "the probe wrote nothing");
+    let info = r.ping().await.unwrap();
+    assert_eq!(
+        info.account.as_deref(),
+        Some(reader.name.as_str()),
+        "ACL WHOAMI"
+    );
+}
+
 #[tokio::test]
 async fn redis_wrong_password_and_missing_permission() {
     let lease = rampart_testkit::redis().await;
