@@ -62,11 +62,15 @@ store_state() {
 state="$(store_state)"
 if [ "$state" != users ]; then
   mkdir -p "$data_dir"
-  echo "== demo data: seeding $db (10,000 users, 1,000,000 audit events, 5,000 PII records; resumable)"
+  if [ "$state" = demo ]; then
+    echo "== demo data: $db holds a demo seed; \`demo seed\` continues it if it was interrupted"
+  else
+    echo "== demo data: seeding $db (10,000 users, 1,000,000 audit events, 5,000 PII records; resumable)"
+  fi
   start=$SECONDS
   # Progress ("phase: done/total") goes to the terminal on stderr.
   "$cli" --embedded "$db" demo seed --seed 1
-  echo "   seeded in $((SECONDS - start)) s"
+  echo "   done in $((SECONDS - start)) s"
 else
   echo "== demo data: $db already has users; not seeding"
 fi
