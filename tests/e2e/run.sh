@@ -21,8 +21,15 @@ for f in "$TAURI_APP_BINARY" "$RAMPART_CLI"; do
   [ -x "$f" ] || { echo "e2e: $f is missing: build it first (scripts/test.sh does)" >&2; exit 1; }
 done
 [ -n "${DISPLAY:-}" ] || { echo "e2e: no DISPLAY: run through scripts/desktop.sh e2e" >&2; exit 1; }
-driver="$here/node_modules/.bin/tauri-driver"
-[ -x "$driver" ] || { echo "e2e: $driver is missing: run scripts/deps.sh" >&2; exit 1; }
+# tauri-driver: the prebuilt one from npm (tauri-driver.cjs), or any other on $TAURI_DRIVER
+# (e.g. ~/.cargo/bin/tauri-driver from `cargo install tauri-driver`).
+if [ -n "${TAURI_DRIVER:-}" ]; then
+  driver=("$TAURI_DRIVER")
+else
+  [ -d "$here/node_modules/@crabnebula/tauri-driver-linux-x64-gnu" ] ||
+    { echo "e2e: tauri-driver is not installed: run scripts/deps.sh" >&2; exit 1; }
+  driver=(node "$here/tauri-driver.cjs")
+fi
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -33,7 +40,7 @@ native_port="${TAURI_DRIVER_NATIVE_PORT:-$(free_port)}"
 
 # The driver in its own process group (setsid), so stopping the group also stops
 # WebKitWebDriver and an app a crashed test left open.
-setsid "$driver" --port "$TAURI_DRIVER_PORT" --native-port "$native_port" >"$out/tauri-driver.log" 2>&1 &
+setsid "${driver[@]}" --port "$TAURI_DRIVER_PORT" --native-port "$native_port" >"$out/tauri-driver.log" 2>&1 &
 drv=$!
 stop_driver() {
   kill -TERM -- "-$drv" 2>/dev/null || return 0
