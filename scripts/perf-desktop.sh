@@ -122,8 +122,7 @@ cli="$CARGO_TARGET_DIR/release/rampart"
 if [ "$build" = 1 ]; then
   echo "== build (release, tauri/custom-protocol)"
   npm --prefix ui run build
-  cargo build --release --locked -p rampart-cli
-  cargo build --release --locked -p rampart-desktop --features tauri/custom-protocol
+  cargo build --release --locked -p rampart-cli -p rampart-desktop --features tauri/custom-protocol
   cargo build --release --locked --features tauri/custom-protocol --manifest-path tests/perf/hello/Cargo.toml
 fi
 

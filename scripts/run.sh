@@ -45,9 +45,9 @@ echo "== dependencies"
 scripts/deps.sh
 echo "== build: UI, CLI, desktop app (debug, tauri/custom-protocol)"
 npm --prefix ui run build
-cargo build --locked -p rampart-cli
 # Without custom-protocol the app would load the Vite dev server URL instead of ui/dist.
-cargo build --locked -p rampart-desktop --features tauri/custom-protocol
+# --workspace (not -p): the same feature resolution, so the same artifacts, as scripts/test.sh.
+cargo build --workspace --bins --locked --features tauri/custom-protocol
 
 # Seed when the store has no users, or when a demo seed was interrupted (the checkpoint of the
 # same plan makes `demo seed` continue where it stopped). A store with users and no demo

@@ -75,9 +75,11 @@ stage ui-mock scripts/desktop.sh session --no-x -- node --test --test-reporter=s
 # (set -e does not apply inside a function run on the left of `||`, as stage runs it: every
 # step says what happens when it fails.)
 desktop_build() {
-  cargo build -p rampart-cli --locked || return
   # Without custom-protocol the app loads the dev server URL instead of the embedded ui/dist.
-  cargo build -p rampart-desktop --features tauri/custom-protocol --locked || return
+  # --workspace, not -p: the dependencies then resolve to the same features as in the test
+  # build above and are reused; only tauri and the desktop crate compile again (a cold
+  # `-p rampart-cli` alone recompiled for 5 minutes).
+  cargo build --workspace --bins --locked --features tauri/custom-protocol || return
   # A private copy: any plain `cargo build`/`cargo test` in the shared target dir (another
   # clone) overwrites target/debug/rampart-desktop with a dev-URL build.
   mkdir -p "$scratch/bin" &&
