@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # README command 2: run every test. Installs what it needs (apt packages, the Python peers venv,
 # npm packages), builds once into a target dir shared across clones, then runs, in order:
-#   format, lint          cargo fmt --check, clippy -D warnings
 #   ui-build              the UI's typecheck + bundle (ui/dist, which the Rust build embeds:
 #                         tauri's generate_context! reads it, so it comes before any cargo build)
+#   format, lint          cargo fmt --check, clippy -D warnings
 #   cargo-tests           unit, contract (every backend), interop (Python peers), CLI
 #   ui-mock               the UI against a mocked IPC in headless chromium (tests/ui-mock)
 #   desktop-build         the CLI and the desktop app with tauri/custom-protocol (the E2E binary)
