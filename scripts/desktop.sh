@@ -7,8 +7,11 @@
 #       RAMPART_SESSION_ROOT), on a private D-Bus session bus whose Secret Service (gnome-keyring,
 #       login keyring, password "test") is unlocked, and on an Xvfb display (xvfb-run -a, 1280x800)
 #       unless --no-x. The scratch root is removed afterwards unless --keep. Exit status: CMD's.
-#   scripts/desktop.sh e2e
-#       tests/e2e/run.sh in such a session (the app and the CLI must be built: see scripts/test.sh).
+#   scripts/desktop.sh e2e [NODE_TEST_ARGS...]
+#       tests/e2e/run.sh in such a session. Unless TAURI_APP_BINARY names an app to test, first
+#       builds the UI, the CLI and the app (tauri/custom-protocol) and tests a private copy
+#       (a plain `cargo build` elsewhere replaces target/debug/rampart-desktop with a build that
+#       loads the dev server URL).
 #
 # Why: without a session bus GTK autolaunches dbus-launch and at-spi daemons that outlive the app,
 # and WebKit/GTK write caches under $HOME (shared desktop recipe, P5). dbus-run-session stops the
@@ -57,6 +60,9 @@ session() {
   # cargo and rustup find their homes through $HOME unless told: pin them before HOME moves.
   export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
   export npm_config_cache="${npm_config_cache:-$HOME/.npm}"
+  # The project's own defaults under $HOME too (the shared target dir, the Python peers).
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rampart/target}"
+  export RAMPART_VENV="${RAMPART_VENV:-$HOME/.cache/rampart/venv}"
   mkdir -p "$root"/{home,data,config,cache,state,tmp,rampart-data,rampart-config}
   mkdir -m 0700 "$root/run"
   local status=0
@@ -84,6 +90,18 @@ session() {
 
 case "${1:-}" in
   session) shift; session "$@" ;;
-  e2e) shift; session -- "$here/tests/e2e/run.sh" "$@" ;;
-  *) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  e2e)
+    shift
+    if [ -z "${TAURI_APP_BINARY:-}" ]; then
+      export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rampart/target}"
+      (cd "$here" && npm --prefix ui run build >/dev/null &&
+        cargo build --workspace --bins --locked --features tauri/custom-protocol)
+      bin="$(mktemp -d)"
+      trap 'rm -rf "$bin"' EXIT
+      cp "$CARGO_TARGET_DIR/debug/rampart-desktop" "$CARGO_TARGET_DIR/debug/rampart" "$bin/"
+      export TAURI_APP_BINARY="$bin/rampart-desktop" RAMPART_CLI="${RAMPART_CLI:-$bin/rampart}"
+    fi
+    session -- "$here/tests/e2e/run.sh" "$@"
+    ;;
+  *) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -12,6 +12,7 @@ import { assertIsolated, ARTIFACTS, CONFIG_DIR, DATA_DIR, SESSION_ROOT, STORE } 
 import { DEMO_PASSWORD, OPERATORS } from "./lib/demo.mjs";
 import { cliStatus, seedDemoStore } from "./lib/cli.mjs";
 import {
+  assertConsoleLoaded,
   attr,
   click,
   el,
@@ -38,6 +39,7 @@ before(async () => {
   const seed = await seedDemoStore();
   if (seed.seeded) console.log(`# seeded ${STORE} in ${seed.ms} ms`);
   b = await launch();
+  await assertConsoleLoaded(b);
 });
 
 after(async () => {

@@ -13,6 +13,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rampart/target}"
 export RAMPART_ARTIFACTS="${RAMPART_ARTIFACTS:-$CARGO_TARGET_DIR/artifacts}"
 export TAURI_APP_BINARY="${TAURI_APP_BINARY:-$CARGO_TARGET_DIR/debug/rampart-desktop}"
 export RAMPART_CLI="${RAMPART_CLI:-$CARGO_TARGET_DIR/debug/rampart}"
+# The app picks its first language from the OS locale; the suites start in English and switch
+# to Korean themselves.
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
 out="$RAMPART_ARTIFACTS/e2e"
 mkdir -p "$out"
 rm -f "$out"/*.png "$out"/tauri-driver.log # this run's artifacts only

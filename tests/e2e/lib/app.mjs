@@ -24,6 +24,26 @@ export async function launch() {
   });
 }
 
+/**
+ * Fail fast, and say why, when the window does not hold the console: a binary built without
+ * `--features tauri/custom-protocol` loads the Vite dev server URL instead of the embedded UI.
+ */
+const DEV_URL = /^https?:\/\/(127\.0\.0\.1|localhost):1420/;
+
+export async function assertConsoleLoaded(b) {
+  const marks = ["booting", "signin-submit", "session-email", "boot-failed", "no-bridge", "lock-screen"].map(sel).join(", ");
+  const deadline = Date.now() + 60_000;
+  let url = await b.getUrl();
+  while (Date.now() < deadline && !DEV_URL.test(url)) {
+    if ((await b.$$(marks)).length > 0) return;
+    await new Promise((r) => setTimeout(r, 250));
+    url = await b.getUrl();
+  }
+  const text = await b.execute(() => document.body?.innerText ?? "").catch(() => "");
+  const hint = DEV_URL.test(url) ? `: ${APP} was built without --features tauri/custom-protocol and loads the dev server` : "";
+  throw new Error(`the window shows ${url} (${JSON.stringify(text.slice(0, 200))}), not the console${hint}`);
+}
+
 export const sel = (id) => `[data-testid="${id}"]`;
 
 export async function el(b, id, { timeout = TIMEOUT } = {}) {
