@@ -4,6 +4,9 @@
 //!
 //! Each test leases its own Redis logical database from `rampart-testkit`.
 
+mod access;
+mod accounts;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -570,5 +570,32 @@ def main(argv=None):
     return 0
 
 
+# ----------------------------------------------------------------------------- appended: lifecycle
+
+
+def cmd_hammer_login(args):
+    """`_update_user_last_login` COUNT times in a row (the service logging the user in while the
+    console edits the same hash); returns the last value written."""
+    auth = _auth(args)
+    for _ in range(args.count):
+        asyncio.run(auth._update_user_last_login(args.id))
+    return {"last": auth.redis.hget(f"user:{args.id}", "last_login")}
+
+
+_build_parser_base = build_parser
+
+
+def build_parser():  # noqa: F811 - extends the parser above without editing it
+    p = _build_parser_base()
+    sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
+    s = sub.add_parser("hammer-login", help="_update_user_last_login COUNT times")
+    s.add_argument("--redis", metavar="URL", default=argparse.SUPPRESS)
+    s.add_argument("--id", required=True)
+    s.add_argument("--count", type=int, default=200)
+    s.set_defaults(func=cmd_hammer_login)
+    return p
+
+
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -66,6 +66,41 @@ pub enum CoreError {
     /// Nothing to talk to (no profile connected).
     #[error("{0}")]
     Unavailable(String),
+    /// An authenticator code refused at MFA enrolment, typed so a shell can say which refusal
+    /// it was in the operator's language (the sentence stays for the CLI and the logs). Its
+    /// code is `validation`, as for any other wrong input.
+    #[error("invalid input: {}", .0.sentence())]
+    CodeRefused(CodeRefusal),
+}
+
+/// Why an enrolment confirmation code was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CodeRefusal {
+    /// Matches no step near the current time.
+    Wrong,
+    /// Matches a step further than ±1 away (negative: the authenticator is behind). Still
+    /// refused: a wider window would weaken every check; the cause is the device's clock.
+    Drift {
+        #[ts(type = "number")]
+        steps: i64,
+    },
+    /// The console already accepted this step for the user.
+    Replayed,
+}
+
+impl CodeRefusal {
+    pub fn sentence(&self) -> String {
+        match self {
+            CodeRefusal::Wrong => {
+                "the code is wrong: type the 6 digits the authenticator shows now".into()
+            }
+            CodeRefusal::Drift { steps } => crate::access::mfa::drift_message(*steps),
+            CodeRefusal::Replayed => {
+                "this code was already used; wait for the authenticator's next code".into()
+            }
+        }
+    }
 }
 
 impl CoreError {
@@ -86,6 +121,7 @@ impl CoreError {
             CoreError::Keychain(_) => ErrorCode::Keychain,
             CoreError::Config(_) => ErrorCode::Config,
             CoreError::Unavailable(_) => ErrorCode::Unavailable,
+            CoreError::CodeRefused(_) => ErrorCode::Validation,
         }
     }
 }

@@ -4,6 +4,8 @@
 //! operator's console role, acts through a port, and audits both outcomes. Adapters for the
 //! ports live in `rampart-store`; nothing in this crate opens a socket or a file.
 
+pub mod access;
+pub mod accounts;
 pub mod audit;
 pub mod demo;
 pub mod error;
@@ -14,5 +16,6 @@ pub mod seed;
 pub mod seeding;
 pub mod signin;
 pub mod status;
+pub mod users;
 
 pub use error::{CoreError, ErrorCode};

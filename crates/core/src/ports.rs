@@ -273,9 +273,117 @@ pub trait KeySpace: Send + Sync {
     async fn apply(&self, writes: &[Write]) -> StoreResult<()>;
     /// Apply writes atomically only if every guard holds at that moment.
     async fn apply_guarded(&self, guards: &[Guard], writes: &[Write]) -> StoreResult<Applied>;
+    /// HGETALL for at most [`MAX_BATCH`] keys, the replies held in one buffer ([`RawHashes`]):
+    /// the bulk path for decoding every `user:*` hash without a buffer per field. The default
+    /// copies from [`KeySpace::hgetall_many`]; the Redis adapter parses its socket buffer.
+    async fn hgetall_raw(&self, keys: &[String]) -> StoreResult<RawHashes> {
+        let mut out = RawHashes::default();
+        for slot in self.hgetall_many(keys).await? {
+            match slot {
+                Ok(fields) => out.push_hash(&fields),
+                Err(e) => out.push_failed(e),
+            }
+        }
+        Ok(out)
+    }
+
     /// Apply writes in pipelines of at most [`MAX_BATCH`], not atomically across pipelines.
     /// For bulk loads (demo data, benchmarks); returns the number of writes applied.
     async fn apply_bulk(&self, writes: &[Write]) -> StoreResult<u64>;
+}
+
+/// The replies of one HGETALL pipeline: every field name and value is a byte range of one
+/// buffer, so a million hashes cost a few thousand allocations, not tens of millions.
+#[derive(Debug, Default)]
+pub struct RawHashes {
+    buf: Vec<u8>,
+    /// (start, len) of each field name and value, in order.
+    spans: Vec<(u32, u32)>,
+    slots: Vec<RawSlot>,
+}
+
+#[derive(Debug)]
+enum RawSlot {
+    /// Spans `first .. first + 2 * pairs`.
+    Hash {
+        first: u32,
+        pairs: u32,
+    },
+    Failed(StoreError),
+}
+
+impl RawHashes {
+    /// Replies parsed in place: `buf` holds them, `items` are the (start, len) of every name and
+    /// value in order, `slots` say per key how many pairs (or the error).
+    pub fn from_parts(buf: Vec<u8>, items: Vec<(u32, u32)>) -> Self {
+        Self {
+            buf,
+            spans: items,
+            slots: Vec::new(),
+        }
+    }
+
+    /// Close the next key's slot: the `pairs` pairs after the previous slot's.
+    pub fn push_pairs(&mut self, first_item: usize, pairs: usize) {
+        self.slots.push(RawSlot::Hash {
+            first: first_item as u32,
+            pairs: pairs as u32,
+        });
+    }
+
+    /// Append a hash by copying its fields.
+    pub fn push_hash(&mut self, fields: &HashFields) {
+        let first = self.spans.len();
+        for (k, v) in fields {
+            for b in [k, v] {
+                self.spans.push((self.buf.len() as u32, b.len() as u32));
+                self.buf.extend_from_slice(b);
+            }
+        }
+        self.push_pairs(first, fields.len());
+    }
+
+    pub fn push_failed(&mut self, e: StoreError) {
+        self.slots.push(RawSlot::Failed(e));
+    }
+
+    /// Replace the error of slot `i` (naming WRONGTYPE after the fact).
+    pub fn set_failed(&mut self, i: usize, e: StoreError) {
+        if let Some(s) = self.slots.get_mut(i) {
+            *s = RawSlot::Failed(e);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Slot `i`'s fields into `out` (cleared first), or its error.
+    pub fn fields_into<'a>(
+        &'a self,
+        i: usize,
+        out: &mut Vec<(&'a [u8], &'a [u8])>,
+    ) -> Result<(), &'a StoreError> {
+        out.clear();
+        match &self.slots[i] {
+            RawSlot::Failed(e) => Err(e),
+            RawSlot::Hash { first, pairs } => {
+                let first = *first as usize;
+                let at = |(s, l): (u32, u32)| &self.buf[s as usize..(s + l) as usize];
+                for p in 0..*pairs as usize {
+                    out.push((
+                        at(self.spans[first + 2 * p]),
+                        at(self.spans[first + 2 * p + 1]),
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// The only source of "now" for use cases, so tests can fix time.

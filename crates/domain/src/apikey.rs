@@ -143,6 +143,25 @@ impl ApiKeyRecord {
     }
 }
 
+/// Hex characters of a key's [`handle`]: 48 bits, enough to tell a store's keys apart while
+/// revealing nothing usable about the key.
+pub const HANDLE_LEN: usize = 12;
+
+/// A stable, non-secret name for an API key: the first [`HANDLE_LEN`] hex characters of its
+/// SHA-256. Listings and commands use it so the plaintext key (the Redis key name's suffix, a
+/// seed weakness, CONTRACT §7.5) is shown only once, at issue time.
+pub fn handle(api_key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(api_key.as_bytes()))[..HANDLE_LEN].to_string()
+}
+
+/// What a listing shows of a key: its first 4 characters and an ellipsis (about 24 of 256 bits,
+/// enough to recognise a key someone reads out, far from enough to use it).
+pub fn mask(api_key: &str) -> String {
+    let head: String = api_key.chars().take(4).collect();
+    format!("{head}…")
+}
+
 /// `is_active` spelling for API keys: lower case `true`/`false` (CONTRACT §8).
 pub fn active_flag(active: bool) -> &'static str {
     if active {
@@ -224,6 +243,28 @@ mod tests {
                 ApiKeyState::Broken(_)
             ),
             "an aware expiry makes the service raise TypeError"
+        );
+    }
+
+    #[test]
+    fn handles_are_stable_short_and_not_the_key() {
+        let key = "YYoi0r3cFYdL0Qv7oQx8WZ9zQm6lQeSg1c2b3a4d5e6";
+        assert_eq!(handle(key), handle(key), "stable");
+        assert_eq!(handle(key).len(), HANDLE_LEN);
+        assert!(
+            !key.contains(&handle(key)),
+            "the handle is not a piece of the key"
+        );
+        assert_ne!(
+            handle(key),
+            handle("another"),
+            "distinct keys, distinct handles"
+        );
+        assert_eq!(mask(key), "YYoi…");
+        assert_eq!(
+            mask("김민"),
+            "김민…",
+            "masking counts characters, not bytes"
         );
     }
 

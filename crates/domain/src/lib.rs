@@ -9,10 +9,14 @@
 //!   (Python `json.dumps`), [`fernet`], [`kdf`], [`totp`], [`password`] (bcrypt);
 //! - seed records: [`user`], [`mfa`], [`token`], [`apikey`], [`keyrecord`], [`audit`],
 //!   [`limits`] (rate limits, reputations, locks, blocks), [`keys`] (key names);
-//! - Rampart's own: [`trail`] (hash-chained admin trail), [`pii`] (seed masking rules).
+//! - for shells: [`qr`] (QR matrices of otpauth URIs);
+//! - Rampart's own: [`trail`] (hash-chained admin trail), [`pii`] (seed masking rules),
+//!   [`password_policy`], [`approval`] (four-eyes promotions), [`batch`] (bulk actions).
 
 pub mod apikey;
+pub mod approval;
 pub mod audit;
+pub mod batch;
 pub mod console;
 pub mod error;
 pub mod fernet;
@@ -23,14 +27,17 @@ pub mod keys;
 pub mod limits;
 pub mod mfa;
 pub mod password;
+pub mod password_policy;
 pub mod pii;
 pub mod pyjson;
 pub mod pyrepr;
+pub mod qr;
 pub mod time;
 pub mod token;
 pub mod totp;
 pub mod trail;
 pub mod unicode_tables;
 pub mod user;
+pub mod userindex;
 
 pub use error::FormatError;

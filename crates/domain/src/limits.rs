@@ -95,6 +95,19 @@ pub fn parse_lock_value(value: &[u8]) -> Result<NaiveDateTime, FormatError> {
     parse_naive_iso(s)
 }
 
+/// Longest manual IP block Rampart writes (one year). The service never reads blocks (CONTRACT
+/// §7.10), so a longer one protects nothing and only outlives whoever set it.
+pub const MAX_BLOCK_MINUTES: i64 = 365 * 24 * 60;
+
+/// A manual block's target: an IPv4 or IPv6 address, in the canonical text Rust prints (v6
+/// compressed, lower case), which is the form a socket peer address takes in the service.
+/// Surrounding whitespace is refused rather than trimmed: the key name would differ.
+pub fn canonical_ip(s: &str) -> Result<String, FormatError> {
+    s.parse::<std::net::IpAddr>()
+        .map(|ip| ip.to_string())
+        .map_err(|_| FormatError::invalid("ip", format!("`{s}` is not an IPv4 or IPv6 address")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +150,21 @@ mod tests {
             ("2026-11-24T04:15:00.500000".into(), 900)
         );
         assert_eq!(lock_value(&now, 30).1, 1800);
+    }
+
+    #[test]
+    fn manual_block_targets_are_ip_addresses_in_canonical_form() {
+        for (input, want) in [
+            ("203.0.113.7", Some("203.0.113.7")),
+            ("2001:DB8:0:0::1", Some("2001:db8::1")),
+            ("::ffff:1.2.3.4", Some("::ffff:1.2.3.4")),
+            (" 1.2.3.4", None),
+            ("1.2.3.4/24", None),
+            ("example.com", None),
+            ("256.1.1.1", None),
+            ("", None),
+        ] {
+            assert_eq!(canonical_ip(input).ok().as_deref(), want, "{input:?}");
+        }
     }
 }

@@ -72,6 +72,13 @@ impl RefreshRecord {
     }
 }
 
+/// How a token id appears in listings, logs and audit details: the first 6 characters and an
+/// ellipsis. A refresh token id is 43 characters; 6 are enough to pick one of a user's sessions.
+pub fn mask_token_id(token_id: &str) -> String {
+    let head: String = token_id.chars().take(6).collect();
+    format!("{head}…")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +92,11 @@ mod tests {
         assert!(
             RefreshRecord::parse(b"{'user_id': 'x'}").is_err(),
             "missing keys"
+        );
+        assert_eq!(
+            mask_token_id(&r.token_id),
+            "YYoi0r…",
+            "6 characters and an ellipsis"
         );
     }
 }

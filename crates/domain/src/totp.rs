@@ -239,6 +239,22 @@ fn quote(s: &str, safe: &[u8]) -> String {
     out
 }
 
+/// The secret in groups of four for reading aloud or typing (`ATKH FIJF A4PB …`); the
+/// authenticator ignores the spaces. Only for display: the stored secret has none.
+pub fn group_secret(secret: &str) -> String {
+    secret
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The RFC 6238 step of a Unix time (30-second steps from T0 = 0).
+pub fn step_of(unix_time: u64) -> u64 {
+    unix_time / STEP_SECONDS
+}
+
 /// Ten backup codes as `secrets.token_hex(4)` makes them: 8 lower-case hex characters each.
 pub fn generate_backup_codes(rng: &mut (impl rand::RngCore + ?Sized)) -> Vec<String> {
     (0..10)
@@ -618,6 +634,16 @@ mod tests {
             CodeCheck::Valid { step: 0, drift: 0 },
             "step 0 works; step -1 does not exist"
         );
+    }
+
+    #[test]
+    fn secrets_are_grouped_by_four_for_reading() {
+        assert_eq!(
+            group_secret("ATKHFIJFA4PBMDA3WKCKYM3A7TBPM4MF"),
+            "ATKH FIJF A4PB MDA3 WKCK YM3A 7TBP M4MF"
+        );
+        assert_eq!(group_secret("ABCDEF"), "ABCD EF");
+        assert_eq!(step_of(59), 1, "RFC 6238: T = floor(59 / 30)");
     }
 
     #[test]

@@ -291,6 +291,21 @@ pub fn new_user_fields(
     ]
 }
 
+/// The fields a role change writes, in the order `_save_user` writes them: `role`, then
+/// `permissions` in the table order (§1.7). Only these two are HSET, never the whole hash, so a
+/// concurrent `last_login` write by the service survives.
+pub fn role_change_fields(role: Role) -> Vec<(String, Vec<u8>)> {
+    vec![
+        ("role".into(), role.as_str().as_bytes().to_vec()),
+        ("permissions".into(), role.permissions_field().into_bytes()),
+    ]
+}
+
+/// The `is_active` field as `_save_user` writes it (str(bool), §1.2 and §8).
+pub fn is_active_field(active: bool) -> (String, Vec<u8>) {
+    ("is_active".into(), py_bool(active).as_bytes().to_vec())
+}
+
 /// Python `str(bool)`.
 pub fn py_bool(b: bool) -> &'static str {
     if b {

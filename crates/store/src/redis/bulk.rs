@@ -9,7 +9,7 @@
 //! any I/O or protocol error drops the lane, which reconnects on next use.
 
 use super::{Names, Slot};
-use rampart_core::ports::{HashFields, StoreError, StoreResult};
+use rampart_core::ports::{HashFields, RawHashes, StoreError, StoreResult};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -35,6 +35,12 @@ pub(crate) struct Lanes {
     next: AtomicUsize,
 }
 
+/// What one pipeline on a lane produced.
+enum Done {
+    Fields(Vec<Slot<HashFields>>),
+    Raw(RawHashes, Vec<usize>),
+}
+
 struct Lane {
     stream: TcpStream,
     buf: Vec<u8>,
@@ -58,7 +64,28 @@ impl Lanes {
         keys: &[String],
         names: &Names,
     ) -> StoreResult<Vec<Slot<HashFields>>> {
-        // Take a free lane if there is one, else queue on the next in turn.
+        match self.on_lane(names, keys, false).await? {
+            Done::Fields(slots) => Ok(slots),
+            Done::Raw(..) => Err(names.protocol("lane answered the wrong kind")),
+        }
+    }
+
+    /// As [`Lanes::hgetall`], but the replies stay in the socket buffer: fields are spans of it
+    /// ([`RawHashes`]). Also returns the slots that answered WRONGTYPE, for the caller to name.
+    pub(crate) async fn hgetall_raw(
+        &self,
+        keys: &[String],
+        names: &Names,
+    ) -> StoreResult<(RawHashes, Vec<usize>)> {
+        match self.on_lane(names, keys, true).await? {
+            Done::Raw(raw, wrong) => Ok((raw, wrong)),
+            Done::Fields(_) => Err(names.protocol("lane answered the wrong kind")),
+        }
+    }
+
+    /// Run one pipeline on a free lane (or queue on the next in turn), connecting it first
+    /// when needed; a failed lane is dropped, never reused.
+    async fn on_lane(&self, names: &Names, keys: &[String], raw: bool) -> StoreResult<Done> {
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let mut guard = None;
         for i in 0..self.lanes.len() {
@@ -72,16 +99,21 @@ impl Lanes {
             None => self.lanes[start % self.lanes.len()].lock().await,
         };
         let timeout = self.config.timeout;
-        let work = async {
+        let run = async {
             if guard.is_none() {
                 *guard = Some(self.connect(names).await?);
             }
             let lane = guard
                 .as_mut()
                 .ok_or_else(|| names.protocol("lane vanished"))?;
-            lane.pipeline(keys, names).await
+            if raw {
+                let (r, wrong) = lane.pipeline_raw(keys, names).await?;
+                Ok(Done::Raw(r, wrong))
+            } else {
+                Ok(Done::Fields(lane.pipeline(keys, names).await?))
+            }
         };
-        let result = match tokio::time::timeout(timeout, work).await {
+        let result = match tokio::time::timeout(timeout, run).await {
             Ok(r) => r,
             Err(_) => Err(StoreError::Unreachable {
                 store: names.store.clone(),
@@ -227,14 +259,7 @@ impl Lane {
         keys: &[String],
         names: &Names,
     ) -> StoreResult<Vec<Slot<HashFields>>> {
-        let mut out = Vec::with_capacity(keys.len() * 48);
-        for k in keys {
-            out.extend_from_slice(b"*2\r\n$7\r\nHGETALL\r\n$");
-            out.extend_from_slice(k.len().to_string().as_bytes());
-            out.extend_from_slice(b"\r\n");
-            out.extend_from_slice(k.as_bytes());
-            out.extend_from_slice(b"\r\n");
-        }
+        let out = Self::send_hgetall(keys);
         self.stream
             .write_all(&out)
             .await
@@ -267,6 +292,154 @@ impl Lane {
         }
         Ok(slots)
     }
+}
+
+impl Lane {
+    fn send_hgetall(keys: &[String]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(keys.len() * 48);
+        for k in keys {
+            out.extend_from_slice(b"*2\r\n$7\r\nHGETALL\r\n$");
+            out.extend_from_slice(k.len().to_string().as_bytes());
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(k.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        out
+    }
+
+    async fn pipeline_raw(
+        &mut self,
+        keys: &[String],
+        names: &Names,
+    ) -> StoreResult<(RawHashes, Vec<usize>)> {
+        let out = Self::send_hgetall(keys);
+        self.stream
+            .write_all(&out)
+            .await
+            .map_err(|e| io(names, e))?;
+        // The whole pipeline's replies accumulate in one buffer that becomes the result.
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let mut items: Vec<(u32, u32)> = Vec::with_capacity(keys.len() * 18);
+        let mut slots: Vec<RawReply> = Vec::with_capacity(keys.len());
+        let mut pos = 0;
+        while slots.len() < keys.len() {
+            let mark = items.len();
+            match parse_hash_spans(&buf, pos, &mut items) {
+                Ok(Some((reply, next))) => {
+                    slots.push(reply);
+                    pos = next;
+                }
+                Ok(None) => {
+                    items.truncate(mark);
+                    if buf.len() >= u32::MAX as usize - READ_CHUNK {
+                        return Err(names.protocol("a pipeline reply over 4 GiB"));
+                    }
+                    buf.reserve(READ_CHUNK);
+                    let n = self
+                        .stream
+                        .read_buf(&mut buf)
+                        .await
+                        .map_err(|e| io(names, e))?;
+                    if n == 0 {
+                        return Err(StoreError::Unreachable {
+                            store: names.store.clone(),
+                            reason: "the server closed the connection".to_string(),
+                        });
+                    }
+                }
+                Err(what) => return Err(names.protocol(what)),
+            }
+        }
+        if pos != buf.len() {
+            return Err(names.protocol("more replies than commands"));
+        }
+        self.buf = Vec::with_capacity(buf.capacity());
+        let mut raw = RawHashes::from_parts(buf, items);
+        let mut wrong = Vec::new();
+        let mut first = 0;
+        for (i, reply) in slots.into_iter().enumerate() {
+            match reply {
+                RawReply::Pairs(pairs) => {
+                    raw.push_pairs(first, pairs);
+                    first += 2 * pairs;
+                }
+                RawReply::Error(text) => {
+                    if text.starts_with("WRONGTYPE") {
+                        wrong.push(i);
+                    }
+                    raw.push_failed(server_error(names, &text));
+                }
+            }
+        }
+        Ok((raw, wrong))
+    }
+}
+
+enum RawReply {
+    Pairs(usize),
+    Error(String),
+}
+
+/// One HGETALL reply at `pos` as spans pushed onto `items`: `Ok(None)` when incomplete (the
+/// caller truncates `items` back and reads more).
+fn parse_hash_spans(
+    buf: &[u8],
+    pos: usize,
+    items: &mut Vec<(u32, u32)>,
+) -> Result<Option<(RawReply, usize)>, &'static str> {
+    let Some(&kind) = buf.get(pos) else {
+        return Ok(None);
+    };
+    match kind {
+        b'-' => {
+            let Some(end) = find_crlf(buf, pos) else {
+                return Ok(None);
+            };
+            let text = String::from_utf8_lossy(&buf[pos + 1..end]).into_owned();
+            Ok(Some((RawReply::Error(text), end + 2)))
+        }
+        b'*' => {
+            let Some((n, mut p)) = header(buf, pos)? else {
+                return Ok(None);
+            };
+            if n < 0 {
+                return Ok(Some((RawReply::Pairs(0), p)));
+            }
+            if n % 2 != 0 {
+                return Err("an HGETALL reply with an odd number of items");
+            }
+            for _ in 0..n {
+                let Some((start, len, next)) = bulk_span(buf, p)? else {
+                    return Ok(None);
+                };
+                items.push((start as u32, len as u32));
+                p = next;
+            }
+            Ok(Some((RawReply::Pairs((n / 2) as usize), p)))
+        }
+        _ => Err("an unexpected reply type to HGETALL"),
+    }
+}
+
+fn bulk_span(buf: &[u8], pos: usize) -> Result<Option<(usize, usize, usize)>, &'static str> {
+    match buf.get(pos) {
+        None => return Ok(None),
+        Some(b'$') => {}
+        Some(_) => return Err("a hash item that is not a bulk string"),
+    }
+    let Some((len, start)) = header(buf, pos)? else {
+        return Ok(None);
+    };
+    let len = usize::try_from(len).map_err(|_| "a nil hash item")?;
+    let end = start.checked_add(len).ok_or("a bad bulk length")?;
+    if buf.len() < end + 2 {
+        return Ok(None);
+    }
+    if &buf[end..end + 2] != b"\r\n" {
+        return Err("a bulk string without its CRLF");
+    }
+    Ok(Some((start, len, end + 2)))
 }
 
 enum Reply {
@@ -427,6 +600,30 @@ mod tests {
             );
         }
         assert!(matches!(parse_hash_reply(full, 0), Ok(Some(_))));
+    }
+
+    #[test]
+    fn spans_point_at_the_same_bytes_the_owned_parser_copies() {
+        let buf = b"*4\r\n$5\r\nemail\r\n$4\r\na\r\nb\r\n$1\r\nx\r\n$0\r\n\r\n*0\r\n-WRONGTYPE Operation\r\n";
+        let mut items = Vec::new();
+        let (r, next) = parse_hash_spans(buf, 0, &mut items).unwrap().unwrap();
+        assert!(matches!(r, RawReply::Pairs(2)));
+        let texts: Vec<&[u8]> = items
+            .iter()
+            .map(|&(s, l)| &buf[s as usize..(s + l) as usize])
+            .collect();
+        assert_eq!(texts, vec![&b"email"[..], b"a\r\nb", b"x", b""]);
+        let (r, next) = parse_hash_spans(buf, next, &mut items).unwrap().unwrap();
+        assert!(matches!(r, RawReply::Pairs(0)));
+        let (r, _) = parse_hash_spans(buf, next, &mut items).unwrap().unwrap();
+        assert!(matches!(r, RawReply::Error(e) if e.starts_with("WRONGTYPE")));
+        let full = b"*2\r\n$5\r\nemail\r\n$12\r\nuser@example\r\n";
+        for cut in 0..full.len() {
+            assert!(
+                matches!(parse_hash_spans(&full[..cut], 0, &mut Vec::new()), Ok(None)),
+                "cut at {cut} waits for more"
+            );
+        }
     }
 
     #[test]

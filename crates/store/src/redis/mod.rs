@@ -24,7 +24,7 @@ mod tests;
 use async_trait::async_trait;
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use rampart_core::ports::{
-    Applied, BackendInfo, Guard, HashFields, KeySpace, KeyType, ServerInfo, StoreError,
+    Applied, BackendInfo, Guard, HashFields, KeySpace, KeyType, RawHashes, ServerInfo, StoreError,
     StoreResult, Ttl, Write, DEFAULT_TIMEOUT, MAX_BATCH,
 };
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -912,6 +912,28 @@ impl KeySpace for RedisKeySpace {
             .map(|c| self.hgetall_chunk(c))
             .collect();
         in_order(pipelines).await
+    }
+
+    async fn hgetall_raw(&self, keys: &[String]) -> StoreResult<RawHashes> {
+        rules::check_batch_len(keys.len())?;
+        if let Some(lanes) = &self.lanes {
+            // The lanes are an optimisation: on failure the ordinary connection answers below.
+            if let Ok((mut raw, wrong)) = lanes.hgetall_raw(keys, &self.names).await {
+                for i in wrong {
+                    let e = self.wrong_type(&keys[i], "hash").await;
+                    raw.set_failed(i, e);
+                }
+                return Ok(raw);
+            }
+        }
+        let mut out = RawHashes::default();
+        for slot in self.hgetall_chunk(keys).await? {
+            match slot {
+                Ok(fields) => out.push_hash(&fields),
+                Err(e) => out.push_failed(e),
+            }
+        }
+        Ok(out)
     }
 
     async fn lrange(&self, key: &str, start: i64, stop: i64) -> StoreResult<Vec<Vec<u8>>> {

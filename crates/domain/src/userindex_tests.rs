@@ -1,0 +1,618 @@
+use super::*;
+use chrono::NaiveDate;
+
+fn now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 24)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+}
+
+fn fields(pairs: &[(&str, &str)]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
+        .collect()
+}
+
+fn user(
+    email: &str,
+    username: &str,
+    role: Role,
+    last_login: Option<&str>,
+) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let perms = role.permissions_field();
+    let mut f = vec![
+        ("email", email),
+        ("username", username),
+        ("role", role.as_str()),
+        ("permissions", perms.as_str()),
+        ("is_active", "True"),
+        ("mfa_enabled", "False"),
+        ("created_at", "2026-01-01T00:00:00.000001"),
+    ];
+    if let Some(l) = last_login {
+        f.push(("last_login", l));
+    }
+    fields(&f)
+}
+
+fn borrow(f: &[(Vec<u8>, Vec<u8>)]) -> Vec<(&[u8], &[u8])> {
+    f.iter()
+        .map(|(k, v)| (k.as_slice(), v.as_slice()))
+        .collect()
+}
+
+fn put(t: &mut Table, id: &str, f: &[(Vec<u8>, Vec<u8>)]) -> Change {
+    let b = borrow(f);
+    t.upsert(id, &decode_user(id, &b), fingerprint(&b), 1)
+}
+
+fn ids(t: &Table, q: &UserQuery) -> (usize, Vec<String>) {
+    let c = compile(q, now()).unwrap();
+    let found = run(t, &c, &mut QueryCache::default());
+    (
+        found.total,
+        found
+            .page
+            .iter()
+            .map(|&i| t.row(i).id().to_owned())
+            .collect(),
+    )
+}
+
+fn search(t: &Table, text: &str, mode: SearchMode) -> Vec<String> {
+    let q = UserQuery {
+        search: Some(text.into()),
+        search_mode: mode,
+        sort: SortKey::Email,
+        descending: false,
+        ..UserQuery::default()
+    };
+    ids(t, &q).1
+}
+
+fn sample() -> Table {
+    let mut t = Table::new();
+    put(
+        &mut t,
+        "user_a",
+        &user(
+            "Alice@Example.com",
+            "앨리스",
+            Role::Admin,
+            Some("2026-11-20T00:00:00"),
+        ),
+    );
+    put(
+        &mut t,
+        "user_b",
+        &user("bob@example.com", "김민준", Role::PremiumUser, None),
+    );
+    put(
+        &mut t,
+        "user_c",
+        &user(
+            "김@예시.한국",
+            "Carol",
+            Role::PremiumUser,
+            Some("2026-01-02T00:00:00"),
+        ),
+    );
+    put(
+        &mut t,
+        "user_d",
+        &user(
+            "dave@example.com",
+            "ｄａｖｅ",
+            Role::Guest,
+            Some("2026-11-24T11:00:00"),
+        ),
+    );
+    put(
+        &mut t,
+        "user_bad",
+        &fields(&[("email", "x@y"), ("username", "x")]),
+    );
+    t
+}
+
+#[test]
+fn canonical_records_take_the_fast_path_and_agree_with_the_full_reader() {
+    let f = user(
+        "Alice@Example.com",
+        "앨리스",
+        Role::Admin,
+        Some("2026-11-20T00:00:00"),
+    );
+    let b = borrow(&f);
+    let fast = decode_canonical(&b).expect("a record the service wrote is canonical");
+    let Verdict::User(slow) = decode_user("user_a", &b) else {
+        panic!("readable")
+    };
+    assert_eq!(fast, slow);
+    let full = UserRecord::from_hash("user_a", &f).unwrap().unwrap();
+    assert_eq!(
+        (
+            fast.role,
+            fast.is_active,
+            fast.mfa_enabled,
+            fast.last_login,
+            fast.created_at
+        ),
+        (
+            full.role,
+            full.is_active,
+            full.mfa_enabled,
+            full.last_login,
+            full.created_at
+        )
+    );
+}
+
+#[test]
+fn malformed_records_are_unreadable_with_the_readers_reason_and_tolerated_ones_warn() {
+    type Hash = Vec<(Vec<u8>, Vec<u8>)>;
+    let cases: Vec<(Hash, Option<&str>)> = vec![
+        (fields(&[("email", "a"), ("username", "a")]), Some("role")),
+        (
+            fields(&[
+                ("username", "a"),
+                ("role", "guest"),
+                ("permissions", "read_stock_data"),
+            ]),
+            Some("email"),
+        ),
+        (
+            fields(&[
+                ("email", "a"),
+                ("username", "a"),
+                ("role", "guest"),
+                ("permissions", ""),
+            ]),
+            Some("permissions"),
+        ),
+        (
+            fields(&[
+                ("email", "a"),
+                ("username", "a"),
+                ("role", "root"),
+                ("permissions", "read_stock_data"),
+            ]),
+            Some("role"),
+        ),
+        (
+            fields(&[
+                ("email", "a"),
+                ("username", "a"),
+                ("role", "guest"),
+                ("permissions", "read_stock_data"),
+                ("created_at", "yesterday"),
+            ]),
+            Some("created_at"),
+        ),
+        (
+            vec![
+                (b"email".to_vec(), vec![0xff]),
+                (b"username".to_vec(), b"a".to_vec()),
+            ],
+            Some("email"),
+        ),
+        // Tolerated by the service: readable with a warning.
+        (
+            fields(&[
+                ("email", "a"),
+                ("username", "a"),
+                ("role", "guest"),
+                ("permissions", "read_stock_data"),
+                ("is_active", "yes"),
+            ]),
+            None,
+        ),
+        (
+            fields(&[
+                ("email", "a"),
+                ("username", "a"),
+                ("role", "guest"),
+                ("permissions", "read_stock_data,export_data"),
+            ]),
+            None,
+        ),
+    ];
+    for (f, reason) in cases {
+        let b = borrow(&f);
+        match (decode_user("user_x", &b), reason) {
+            (Verdict::Unreadable(r), Some(word)) => {
+                assert!(r.contains(word), "reason `{r}` names `{word}`");
+                let full = UserRecord::from_hash("user_x", &f).unwrap_err().to_string();
+                assert_eq!(r, full, "same reason as the full reader");
+            }
+            (Verdict::User(d), None) => assert!(d.has_warnings, "{f:?} warns"),
+            (v, r) => panic!("{f:?}: got {v:?}, expected {r:?}"),
+        }
+    }
+    assert_eq!(decode_user("user_x", &[]), Verdict::Vanished);
+}
+
+#[test]
+fn unreadable_rows_are_listed_counted_and_findable_by_id() {
+    let t = sample();
+    assert_eq!(t.len(), 5);
+    assert_eq!(t.unreadable_count(), 1);
+    let (total, page) = ids(
+        &t,
+        &UserQuery {
+            limit: 100,
+            ..UserQuery::default()
+        },
+    );
+    assert_eq!(total, 5);
+    assert_eq!(
+        page.last().unwrap(),
+        "user_bad",
+        "unreadable rows come last"
+    );
+    let (n, only) = ids(
+        &t,
+        &UserQuery {
+            unreadable: Some(true),
+            ..UserQuery::default()
+        },
+    );
+    assert_eq!((n, only), (1, vec!["user_bad".to_string()]));
+    let UserRow::Unreadable(u) = t.row(t.lookup("user_bad").unwrap()) else {
+        panic!()
+    };
+    assert_eq!(u.key, "user:user_bad");
+    assert!(u.reason.contains("role"));
+    assert_eq!(search(&t, "USER_B", SearchMode::Prefix), vec!["user_bad"]);
+    // A role filter cannot hold for a record without a role.
+    let (n, _) = ids(
+        &t,
+        &UserQuery {
+            role: Some("guest".into()),
+            ..UserQuery::default()
+        },
+    );
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn search_is_case_insensitive_normalized_and_korean_aware() {
+    let t = sample();
+    assert_eq!(search(&t, "ALICE@", SearchMode::Substring), vec!["user_a"]);
+    assert_eq!(
+        search(&t, "김", SearchMode::Substring),
+        vec!["user_b", "user_c"]
+    );
+    assert_eq!(search(&t, "민준", SearchMode::Substring), vec!["user_b"]);
+    assert_eq!(search(&t, "민준", SearchMode::Prefix), Vec::<String>::new());
+    assert_eq!(search(&t, "김민", SearchMode::Prefix), vec!["user_b"]);
+    // NFD (decomposed jamo) in the query finds the NFC syllables stored.
+    let nfd: String = "앨리스".nfd().collect();
+    assert_ne!(nfd, "앨리스");
+    assert_eq!(search(&t, &nfd, SearchMode::Prefix), vec!["user_a"]);
+    // Full-width letters are the same letters (NFKC), both ways.
+    assert_eq!(search(&t, "DAVE", SearchMode::Prefix), vec!["user_d"]);
+    assert_eq!(search(&t, "ｃａｒｏｌ", SearchMode::Prefix), vec!["user_c"]);
+    // Prefix matches the start of the e-mail or the username, never the middle.
+    assert_eq!(
+        search(&t, "example", SearchMode::Prefix),
+        Vec::<String>::new()
+    );
+    assert_eq!(search(&t, "example", SearchMode::Substring).len(), 3);
+    // Separators cannot be searched across fields.
+    assert_eq!(
+        search(&t, "com앨", SearchMode::Substring),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn narrowing_as_you_type_gives_the_same_hits_as_a_fresh_search() {
+    let mut t = Table::new();
+    for i in 0..500 {
+        put(
+            &mut t,
+            &format!("user_{i}"),
+            &user(
+                &format!("u{i}@ex.com"),
+                &format!("사용자{i}"),
+                Role::Guest,
+                None,
+            ),
+        );
+    }
+    let mut cache = QueryCache::default();
+    for typed in ["사", "사용", "사용자", "사용자1", "사용자12", "사용자1"] {
+        let q = UserQuery {
+            search: Some(typed.into()),
+            limit: 1000,
+            ..UserQuery::default()
+        };
+        let c = compile(&q, now()).unwrap();
+        let warm = run(&t, &c, &mut cache);
+        let cold = run(&t, &c, &mut QueryCache::default());
+        assert_eq!(warm, cold, "typing `{typed}`");
+    }
+}
+
+#[test]
+fn filters_on_role_active_mfa_and_last_login() {
+    let mut t = sample();
+    let mut f = user(
+        "eve@example.com",
+        "eve",
+        Role::PremiumUser,
+        Some("2026-11-23T00:00:00"),
+    );
+    f[4].1 = b"False".to_vec();
+    f[5].1 = b"true".to_vec();
+    put(&mut t, "user_e", &f);
+    let q = |ql: UserQuery| {
+        ids(
+            &t,
+            &UserQuery {
+                sort: SortKey::Email,
+                descending: false,
+                ..ql
+            },
+        )
+        .1
+    };
+    assert_eq!(
+        q(UserQuery {
+            role: Some("premium_user".into()),
+            ..Default::default()
+        }),
+        vec!["user_b", "user_e", "user_c"]
+    );
+    assert_eq!(
+        q(UserQuery {
+            active: Some(false),
+            ..Default::default()
+        }),
+        vec!["user_e"]
+    );
+    assert_eq!(
+        q(UserQuery {
+            mfa: Some(true),
+            ..Default::default()
+        }),
+        vec!["user_e"]
+    );
+    assert_eq!(
+        q(UserQuery {
+            last_login: Some(LastLoginFilter::Never),
+            ..Default::default()
+        }),
+        vec!["user_b"]
+    );
+    assert_eq!(
+        q(UserQuery {
+            last_login: Some(LastLoginFilter::Within { days: 7 }),
+            ..Default::default()
+        }),
+        vec!["user_a", "user_d", "user_e"]
+    );
+    assert_eq!(
+        q(UserQuery {
+            last_login: Some(LastLoginFilter::NotWithin { days: 90 }),
+            ..Default::default()
+        }),
+        vec!["user_b", "user_c"],
+        "dormant: never, or not within 90 days"
+    );
+    assert_eq!(
+        q(UserQuery {
+            last_login: Some(LastLoginFilter::Before {
+                date: "2026-11-21".into()
+            }),
+            ..Default::default()
+        }),
+        vec!["user_a", "user_c"]
+    );
+    // The benchmark's filter.
+    assert_eq!(
+        q(UserQuery {
+            role: Some("premium_user".into()),
+            mfa: Some(false),
+            last_login: Some(LastLoginFilter::NotWithin { days: 90 }),
+            ..Default::default()
+        }),
+        vec!["user_b", "user_c"]
+    );
+    assert!(compile(
+        &UserQuery {
+            role: Some("root".into()),
+            ..Default::default()
+        },
+        now()
+    )
+    .is_err());
+    assert!(compile(
+        &UserQuery {
+            last_login: Some(LastLoginFilter::Before {
+                date: "soon".into()
+            }),
+            ..Default::default()
+        },
+        now()
+    )
+    .is_err());
+}
+
+#[test]
+fn sorts_both_ways_with_unreadable_last_and_pages() {
+    let t = sample();
+    let order = |sort, descending| {
+        ids(
+            &t,
+            &UserQuery {
+                sort,
+                descending,
+                limit: 100,
+                ..UserQuery::default()
+            },
+        )
+        .1
+    };
+    assert_eq!(
+        order(SortKey::Email, false),
+        vec!["user_a", "user_b", "user_d", "user_c", "user_bad"]
+    );
+    assert_eq!(
+        order(SortKey::Email, true),
+        vec!["user_c", "user_d", "user_b", "user_a", "user_bad"]
+    );
+    assert_eq!(
+        order(SortKey::Role, false),
+        vec!["user_a", "user_b", "user_c", "user_d", "user_bad"]
+    );
+    assert_eq!(
+        order(SortKey::LastLogin, true),
+        vec!["user_d", "user_a", "user_c", "user_b", "user_bad"]
+    );
+    assert_eq!(
+        order(SortKey::Username, false)[0],
+        "user_c",
+        "`carol` before `dave` and Hangul"
+    );
+    let page = |offset, limit| {
+        ids(
+            &t,
+            &UserQuery {
+                sort: SortKey::Email,
+                descending: false,
+                offset,
+                limit,
+                ..UserQuery::default()
+            },
+        )
+    };
+    assert_eq!(
+        page(1, 2),
+        (5, vec!["user_b".to_string(), "user_d".to_string()])
+    );
+    assert_eq!(page(4, 10), (5, vec!["user_bad".to_string()]));
+    assert_eq!(page(9, 10), (5, vec![]));
+}
+
+#[test]
+fn cached_orderings_agree_with_fresh_sorts() {
+    let t = sample();
+    let mut cache = QueryCache::default();
+    for sort in [
+        SortKey::Email,
+        SortKey::Username,
+        SortKey::Role,
+        SortKey::CreatedAt,
+        SortKey::LastLogin,
+    ] {
+        for desc in [false, true] {
+            let all = UserQuery {
+                sort,
+                descending: desc,
+                limit: 100,
+                ..UserQuery::default()
+            };
+            let filtered = UserQuery {
+                role: Some("premium_user".into()),
+                ..all.clone()
+            };
+            for q in [all, filtered] {
+                let c = compile(&q, now()).unwrap();
+                let first = run(&t, &c, &mut cache);
+                let again = run(&t, &c, &mut cache);
+                assert_eq!(first, again);
+                assert_eq!(first, run(&t, &c, &mut QueryCache::default()));
+            }
+        }
+    }
+}
+
+#[test]
+fn upsert_replaces_changed_rows_skips_unchanged_and_sweep_drops_vanished() {
+    let mut t = sample();
+    let f = user("bob@example.com", "김민준", Role::PremiumUser, None);
+    assert_eq!(put(&mut t, "user_b", &f), Change::Unchanged);
+    let f2 = user("bob@example.com", "김민준", Role::Admin, None);
+    assert_eq!(put(&mut t, "user_b", &f2), Change::Replaced);
+    let UserRow::User(b) = t.row(t.lookup("user_b").unwrap()) else {
+        panic!()
+    };
+    assert_eq!(b.role, "admin");
+    assert_eq!(t.len(), 5);
+    // A readable record turning malformed becomes an unreadable row, and back.
+    assert_eq!(
+        put(&mut t, "user_b", &fields(&[("email", "b")])),
+        Change::Replaced
+    );
+    assert_eq!(t.unreadable_count(), 2);
+    assert_eq!(put(&mut t, "user_b", &f), Change::Replaced);
+    assert_eq!(t.unreadable_count(), 1);
+    assert!(t.remove("user_c"));
+    assert!(!t.remove("user_c"));
+    assert_eq!(t.len(), 4);
+    // Pass 2 saw only user_a and user_bad.
+    assert!(t.touch("user_a", 2));
+    assert!(t.touch("user_bad", 2));
+    assert_eq!(t.sweep(2), 2);
+    let (n, all) = ids(
+        &t,
+        &UserQuery {
+            sort: SortKey::Email,
+            descending: false,
+            ..UserQuery::default()
+        },
+    );
+    assert_eq!(
+        (n, all),
+        (2, vec!["user_a".to_string(), "user_bad".to_string()])
+    );
+    assert!(
+        search(&t, "bob", SearchMode::Substring).is_empty(),
+        "removed rows are never found"
+    );
+}
+
+#[test]
+fn compaction_keeps_every_live_row_identical() {
+    let mut t = Table::new();
+    for i in 0..6000 {
+        put(
+            &mut t,
+            &format!("user_{i}"),
+            &user(
+                &format!("U{i}@ex.com"),
+                &format!("이름{i}"),
+                Role::BasicUser,
+                None,
+            ),
+        );
+    }
+    put(&mut t, "user_bad", &fields(&[("email", "x")]));
+    let before: Vec<UserRow> = (0..10)
+        .map(|i| t.row(t.lookup(&format!("user_{i}")).unwrap()))
+        .collect();
+    for i in 10..6000 {
+        t.remove(&format!("user_{i}"));
+    }
+    t.maybe_compact();
+    assert_eq!(t.rows.len(), 11, "tombstones dropped");
+    let after: Vec<UserRow> = (0..10)
+        .map(|i| t.row(t.lookup(&format!("user_{i}")).unwrap()))
+        .collect();
+    assert_eq!(before, after);
+    assert_eq!(t.unreadable_count(), 1);
+    assert_eq!(search(&t, "u3@", SearchMode::Prefix), vec!["user_3"]);
+}
+
+#[test]
+fn rows_are_compact() {
+    assert!(
+        std::mem::size_of::<Row>() <= 48,
+        "{}",
+        std::mem::size_of::<Row>()
+    );
+}
