@@ -91,12 +91,14 @@ async fn dispatch(
         Command::Status => status_cmd(stores, out).await,
         Command::Audit(AuditCmd::Verify) => audit_verify(stores, out).await,
         Command::Audit(AuditCmd::Trail { limit }) => audit_trail(stores, out, limit).await,
-        Command::Users(UsersCmd::List {
-            role,
-            limit,
-            offset,
-        }) => users_list(stores, out, role, limit, offset).await,
-        Command::Users(UsersCmd::Show { who }) => users_show(stores, out, &who).await,
+        Command::Users(UsersCmd::Read(cmd)) => {
+            crate::users_read::run(cmd, stores, &operator, out).await
+        }
+        Command::Users(UsersCmd::Admin(cmd)) => {
+            crate::users_admin::users(cmd, &live, &operator, flags, out).await
+        }
+        Command::Approvals(cmd) => crate::users_admin::approvals(cmd, &live, &operator, out).await,
+        Command::Batch(cmd) => crate::users_admin::batch(cmd, &live, &operator, out).await,
         Command::Operators(OperatorsCmd::List) => operators_list(stores, out).await,
         Command::Operators(OperatorsCmd::Grant { email, role }) => {
             let role = ConsoleRole::parse(&role).ok_or_else(|| {
@@ -130,6 +132,12 @@ async fn dispatch(
             });
             Ok(ExitCode::SUCCESS)
         }
+        cmd @ (Command::Mfa(_)
+        | Command::Sessions(_)
+        | Command::Apikeys(_)
+        | Command::Locks(_)
+        | Command::Blocks(_)
+        | Command::Limits(_)) => crate::access::run(cmd, &live, &operator, out).await,
         Command::Profile(_) | Command::Demo(_) | Command::Operators(OperatorsCmd::Bootstrap) => {
             unreachable!("handled above")
         }
@@ -418,127 +426,6 @@ async fn audit_trail(stores: &Stores, out: &Out, limit: usize) -> Result<ExitCod
             })
             .collect::<Vec<_>>()
             .join("\n")
-    });
-    Ok(ExitCode::SUCCESS)
-}
-
-async fn users_list(
-    stores: &Stores,
-    out: &Out,
-    role: Option<String>,
-    limit: usize,
-    offset: usize,
-) -> Result<ExitCode, CoreError> {
-    let role = match role {
-        Some(r) => Some(rampart_domain::user::Role::parse(&r).ok_or_else(|| {
-            CoreError::Validation(format!(
-                "`{r}` is not a role; use admin, premium_user, basic_user or guest"
-            ))
-        })?),
-        None => None,
-    };
-    let seed = SeedStore::new(stores.keyspace.clone());
-    let mut listing = seed.list_users().await?;
-    listing.users.retain(|u| role.is_none_or(|r| u.role == r));
-    // Stable order for paging: newest accounts first, then id.
-    listing.users.sort_by(|a, b| {
-        b.created_at
-            .cmp(&a.created_at)
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    let total = listing.users.len();
-    let page: Vec<_> = listing.users.into_iter().skip(offset).take(limit).collect();
-    #[derive(Serialize)]
-    struct Doc<'a> {
-        total: usize,
-        offset: usize,
-        users: &'a [rampart_domain::user::UserRecord],
-        unreadable: &'a [rampart_core::seed::Unreadable],
-    }
-    let doc = Doc {
-        total,
-        offset,
-        users: &page,
-        unreadable: &listing.unreadable,
-    };
-    out.print(&doc, || {
-        let mut s = format!("{total} users ({} unreadable)\n", listing.unreadable.len());
-        for u in &page {
-            s.push_str(&format!(
-                "{:<28} {:<13} {:<7} mfa:{:<3} {:<32} {}\n",
-                u.id,
-                u.role.as_str(),
-                if u.is_active { "active" } else { "INACTIVE" },
-                if u.mfa_enabled { "on" } else { "off" },
-                u.email,
-                u.username
-            ));
-        }
-        for bad in &listing.unreadable {
-            s.push_str(&format!("UNREADABLE {}: {}\n", bad.key, bad.reason));
-        }
-        s
-    });
-    Ok(ExitCode::SUCCESS)
-}
-
-async fn users_show(stores: &Stores, out: &Out, who: &str) -> Result<ExitCode, CoreError> {
-    let seed = SeedStore::new(stores.keyspace.clone());
-    let id = if who.contains('@') {
-        seed.user_id_by_email(who)
-            .await?
-            .ok_or_else(|| CoreError::NotFound(format!("no user with e-mail `{who}`")))?
-    } else {
-        who.to_string()
-    };
-    let user = seed
-        .user(&id)
-        .await?
-        .ok_or_else(|| CoreError::NotFound(format!("user `{id}`")))?;
-    let mfa = seed.mfa_summary(&id).await;
-    let (sessions, bad_sessions) = seed.sessions_of(&id).await?;
-    #[derive(Serialize)]
-    struct Doc {
-        user: rampart_domain::user::UserRecord,
-        mfa: Option<rampart_domain::mfa::MfaSummary>,
-        mfa_error: Option<String>,
-        sessions: Vec<rampart_domain::token::RefreshRecord>,
-        unreadable: Vec<rampart_core::seed::Unreadable>,
-    }
-    let (mfa, mfa_error) = match mfa {
-        Ok(m) => (m, None),
-        Err(e) => (None, Some(e.to_string())),
-    };
-    let doc = Doc {
-        user,
-        mfa,
-        mfa_error,
-        sessions,
-        unreadable: bad_sessions,
-    };
-    out.print(&doc, || {
-        let u = &doc.user;
-        let mut s = format!(
-            "{}\n  e-mail: {}\n  name: {}\n  role: {} ({})\n  active: {}\n  MFA: {}\n  created: {}\n  last login: {}\n  sessions: {}\n",
-            u.id,
-            u.email,
-            u.username,
-            u.role.as_str(),
-            rampart_domain::user::join_permissions(&u.permissions),
-            u.is_active,
-            match (&doc.mfa, &doc.mfa_error) {
-                (Some(m), _) => format!("enabled {} ({} backup codes left)", m.enabled_at.clone().unwrap_or_default(), m.backup_codes_left),
-                (None, Some(e)) => format!("UNREADABLE: {e}"),
-                (None, None) => if u.mfa_enabled { "flag on but no mfa record".into() } else { "off".into() },
-            },
-            u.created_at.map(|t| format_naive_iso(&t)).unwrap_or_default(),
-            u.last_login.map(|t| format_naive_iso(&t)).unwrap_or_else(|| "never".into()),
-            doc.sessions.len()
-        );
-        for w in &u.warnings {
-            s.push_str(&format!("  warning: {w}\n"));
-        }
-        s
     });
     Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,10 @@
 //! non-zero with `{"error": {"code", "message"}}`. Secrets come from the environment or stdin,
 //! never from argv (argv is visible to every local user through /proc).
 
+mod access;
 mod output;
+mod users_admin;
+mod users_read;
 mod wiring;
 
 use std::process::ExitCode;
@@ -49,7 +52,7 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCmd),
-    /// The service's users (read-only in this version).
+    /// The service's users.
     #[command(subcommand)]
     Users(UsersCmd),
     /// Saved store profiles (URLs and secret references only; never secrets).
@@ -58,6 +61,29 @@ enum Command {
     /// Console operators and their console roles (kept apart from the service's permissions).
     #[command(subcommand)]
     Operators(OperatorsCmd),
+    /// Four-eyes requests to promote users to admin.
+    #[command(subcommand)]
+    Approvals(users_admin::ApprovalsCmd),
+    /// Bulk actions over users: dry run, run, resume.
+    #[command(subcommand)]
+    Batch(users_admin::BatchCmd),
+    /// MFA enrolment, backup codes, reset, coverage.
+    #[command(subcommand)]
+    Mfa(access::MfaCmd),
+    /// A user's sessions (refresh tokens).
+    #[command(subcommand)]
+    Sessions(access::SessionsCmd),
+    /// API keys: issue, list, deactivate, activate, revoke.
+    #[command(subcommand)]
+    Apikeys(access::ApiKeysCmd),
+    /// Account locks.
+    #[command(subcommand)]
+    Locks(access::LocksCmd),
+    /// IP blocks.
+    #[command(subcommand)]
+    Blocks(access::BlocksCmd),
+    /// Live rate-limit counters and low IP reputations.
+    Limits(access::LimitsArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -122,17 +148,10 @@ enum AuditCmd {
 
 #[derive(Subcommand, Debug)]
 enum UsersCmd {
-    /// List users (SCAN-based); unreadable records are listed with their reason.
-    List {
-        #[arg(long)]
-        role: Option<String>,
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
-        #[arg(long, default_value_t = 0)]
-        offset: usize,
-    },
-    /// One user by id (`user_…`) or e-mail.
-    Show { who: String },
+    #[command(flatten)]
+    Read(users_read::UsersRead),
+    #[command(flatten)]
+    Admin(users_admin::UsersAdminCmd),
 }
 
 #[derive(Subcommand, Debug)]

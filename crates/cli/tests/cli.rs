@@ -167,25 +167,96 @@ fn demo_seed_status_users_and_trail_on_the_embedded_store() {
         dir.path(),
     ));
     assert!(list["total"].as_u64().unwrap() > 0);
-    assert!(list["users"]
+    assert_eq!(
+        list["complete"], true,
+        "the CLI answers from a complete index"
+    );
+    assert!(list["rows"]
         .as_array()
         .unwrap()
         .iter()
-        .all(|u| u["role"] == "admin"));
-    let first = list["users"][0]["id"].as_str().unwrap().to_string();
-    let email = list["users"][0]["email"].as_str().unwrap().to_string();
+        .all(|u| u["kind"] == "user" && u["role"] == "admin"));
+    let first = list["rows"][0]["id"].as_str().unwrap().to_string();
+    let email = list["rows"][0]["email"].as_str().unwrap().to_string();
     let show = json(&rampart(
         &["--json", "--embedded", db_s, "users", "show", &email],
         &op,
         dir.path(),
     ));
     assert_eq!(
-        show["user"]["id"],
+        show["id"],
         first.as_str(),
         "lookup by e-mail goes through user_email:*"
     );
+    assert_eq!(show["profile"]["email"], email.as_str());
+    assert!(show["profile"]["permissions_match_role"].is_boolean());
+    assert!(show["mfa"]["backup_codes_left"].is_number());
     let shown = serde_json::to_string(&show).unwrap();
     assert!(!shown.contains("secret_key"), "no MFA secret in output");
+
+    // Search: the same e-mail in upper case, prefix mode, finds that user first.
+    let upper = email.to_uppercase();
+    let found = json(&rampart(
+        &[
+            "--json",
+            "--embedded",
+            db_s,
+            "users",
+            "search",
+            &upper,
+            "--prefix",
+            "--sort",
+            "email",
+            "--limit",
+            "3",
+        ],
+        &op,
+        dir.path(),
+    ));
+    assert_eq!(found["rows"][0]["id"], first.as_str(), "{found}");
+    // Filters and paging: dormant premium users without MFA, second page of 2.
+    let dormant = json(&rampart(
+        &[
+            "--json",
+            "--embedded",
+            db_s,
+            "users",
+            "list",
+            "--role",
+            "premium_user",
+            "--mfa",
+            "false",
+            "--last-login",
+            "not-within:90",
+            "--limit",
+            "2",
+            "--offset",
+            "2",
+        ],
+        &op,
+        dir.path(),
+    ));
+    assert_eq!(dormant["offset"], 2);
+    assert!(dormant["rows"].as_array().unwrap().len() <= 2);
+    assert!(dormant["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["role"] == "premium_user" && u["mfa_enabled"] == false));
+    let bad = rampart(
+        &[
+            "--json",
+            "--embedded",
+            db_s,
+            "users",
+            "list",
+            "--last-login",
+            "lately",
+        ],
+        &op,
+        dir.path(),
+    );
+    assert_eq!(json(&bad)["error"]["code"], "validation");
 
     let missing = rampart(
         &["--json", "--embedded", db_s, "users", "show", "user_nobody"],
@@ -201,8 +272,9 @@ fn demo_seed_status_users_and_trail_on_the_embedded_store() {
     ));
     assert_eq!(verify["ok"], true);
     assert_eq!(
-        verify["entries"], 8,
-        "three demo.seed actions (success, success, conflict failure) and five sign-ins"
+        verify["entries"], 11,
+        "three demo.seed actions (success, success, conflict failure) and eight sign-ins \
+         (status, users list/show/search/list/bad list/missing show, audit verify)"
     );
     let trail = json(&rampart(
         &["--json", "--embedded", db_s, "audit", "trail"],

@@ -5,6 +5,7 @@
 //! Both shells stay thin: they parse input, call this crate or a core use case, and render.
 
 pub mod connect;
+pub mod identity;
 pub mod paths;
 pub mod probe;
 pub mod profile;

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::connect::Connected;
+use crate::identity::IdentityState;
 
 /// What the sign-in form sends. `Debug` shows the e-mail only.
 #[derive(Clone, Deserialize, TS)]
@@ -73,11 +74,13 @@ pub struct ConnectionState {
     pub demo_available: bool,
 }
 
-/// One connected profile with its sign-in checker and audit writer.
+/// One connected profile with its sign-in checker, audit writer, and the identity state kept
+/// for the connection (users index, running batches: see [`crate::identity`]).
 pub struct Live {
     pub connected: Connected,
     pub auth: Authenticator,
     pub audit: AuditWriter,
+    pub identity: IdentityState,
 }
 
 impl Live {
@@ -88,6 +91,7 @@ impl Live {
             connected,
             auth,
             audit,
+            identity: IdentityState::default(),
         }
     }
 
