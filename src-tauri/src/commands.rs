@@ -289,6 +289,9 @@ pub async fn sign_in(state: State<'_, AppState>, input: SignInInput) -> CmdResul
         .sign_in(&live.audit, input.into())
         .await
         .map_err(ipc)?;
+    // Reads need a signed-in operator who may read: the users index starts scanning now, in
+    // the background, so the Users page has rows by the time it opens.
+    live.start_users_index(&signed.operator);
     let lock_after = state.settings.lock().expect("state").lock_after_minutes;
     let session = Session::new(
         signed,

@@ -4,6 +4,9 @@
 
 mod commands;
 mod error;
+mod identity;
+mod identity_wire;
+mod renderer;
 mod state;
 pub mod wire;
 
@@ -50,6 +53,10 @@ pub fn run() {
     };
     tauri::Builder::default()
         .manage(state)
+        .setup(|app| {
+            renderer::apply(app);
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::settings_save,
@@ -66,6 +73,40 @@ pub fn run() {
             commands::sign_out,
             commands::overview,
             commands::ui_ready,
+            identity::users_page,
+            identity::users_unreadable,
+            identity::users_index_progress,
+            identity::users_refresh,
+            identity::user_detail,
+            identity::user_activity,
+            identity::user_sessions,
+            identity::user_api_keys,
+            identity::user_create,
+            identity::user_set_active,
+            identity::user_change_role,
+            identity::user_reset_password,
+            identity::approvals_list,
+            identity::approval_approve,
+            identity::approval_refuse,
+            identity::dormant_plan,
+            identity::batch_run,
+            identity::batch_cancel,
+            identity::batch_show,
+            identity::batch_unfinished,
+            identity::mfa_coverage,
+            identity::mfa_begin,
+            identity::mfa_confirm,
+            identity::mfa_regenerate_backup_codes,
+            identity::mfa_reset,
+            identity::session_revoke,
+            identity::sessions_revoke_all,
+            identity::api_key_issue,
+            identity::api_key_set_active,
+            identity::api_key_revoke,
+            identity::access_snapshot,
+            identity::account_unlock,
+            identity::ip_unblock,
+            identity::ip_block,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Rampart desktop console");

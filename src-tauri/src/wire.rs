@@ -70,7 +70,8 @@ pub struct DemoReport {
 
 /// The generated TypeScript, in dependency-friendly order.
 pub fn typescript() -> String {
-    use rampart_console::{probe, profile, session, settings};
+    use crate::identity_wire as iw;
+    use rampart_console::{identity, probe, profile, session, settings};
     use rampart_core::{error, overview};
     let cfg = ts_rs::Config::new().with_large_int("number");
     let decls = [
@@ -108,6 +109,51 @@ pub fn typescript() -> String {
         overview::TrailStatus::decl(&cfg),
         overview::OverviewPart::decl(&cfg),
         overview::Overview::decl(&cfg),
+        // Identity administration (issue 4): crate::identity_wire and the console's inputs.
+        rampart_core::users::BuildState::decl(&cfg),
+        rampart_core::users::BuildProgress::decl(&cfg),
+        rampart_domain::userindex::SortKey::decl(&cfg),
+        iw::SortDir::decl(&cfg),
+        iw::SortInput::decl(&cfg),
+        iw::UsersQueryInput::decl(&cfg),
+        iw::UserRowView::decl(&cfg),
+        iw::UsersPageView::decl(&cfg),
+        iw::UnreadableUserView::decl(&cfg),
+        iw::UnreadablePageView::decl(&cfg),
+        iw::MfaStateView::decl(&cfg),
+        iw::AccountLockView::decl(&cfg),
+        iw::UserDetailView::decl(&cfg),
+        iw::SessionRowView::decl(&cfg),
+        iw::ApiKeyRowView::decl(&cfg),
+        iw::ActivityRowView::decl(&cfg),
+        iw::ApprovalView::decl(&cfg),
+        iw::ApprovalListView::decl(&cfg),
+        identity::NewUserInput::decl(&cfg),
+        iw::CreateUserResultView::decl(&cfg),
+        iw::RoleChangeResultView::decl(&cfg),
+        iw::StatusChangeView::decl(&cfg),
+        iw::PasswordResetView::decl(&cfg),
+        iw::RevokedView::decl(&cfg),
+        iw::IssueKeyInput::decl(&cfg),
+        iw::IssuedKeyView::decl(&cfg),
+        iw::BatchItemView::decl(&cfg),
+        iw::ItemOutcomeView::decl(&cfg),
+        iw::BatchResultView::decl(&cfg),
+        iw::BatchPlanView::decl(&cfg),
+        iw::BatchRunEnd::decl(&cfg),
+        iw::RoleCoverageView::decl(&cfg),
+        iw::AdminGapView::decl(&cfg),
+        iw::MfaCoverageView::decl(&cfg),
+        iw::QrMatrixView::decl(&cfg),
+        iw::EnrollmentView::decl(&cfg),
+        identity::CodeInput::decl(&cfg),
+        error::CodeRefusal::decl(&cfg),
+        iw::ConfirmResultView::decl(&cfg),
+        iw::AccountLockRowView::decl(&cfg),
+        iw::IpBlockRowView::decl(&cfg),
+        iw::RateLimitRowView::decl(&cfg),
+        iw::ReputationRowView::decl(&cfg),
+        iw::AccessSnapshotView::decl(&cfg),
     ];
     let mut out = String::from(
         "// GENERATED from the Rust wire schema by `RAMPART_BLESS=1 cargo test -p rampart-desktop wire`.\n// Do not edit: CI fails when this file and the Rust types drift (src-tauri/src/wire.rs).\n\n",

@@ -75,6 +75,14 @@ export function connectionFor(profile, extra = {}) {
   };
 }
 
+/** The service's users as the identity commands return them (UserRowView). */
+export const USERS = [
+  { id: "user_a1", email: "minjun.kim@example.test", username: "김민준", role: "admin", is_active: true, mfa_enabled: true, last_login: "2026-11-23T08:00:00.000000", created_at: "2026-01-02T03:04:05.000000" },
+  { id: "user_b2", email: "seoyeon.lee@example.test", username: "이서연", role: "premium_user", is_active: true, mfa_enabled: false, last_login: "2026-11-20T10:30:00.000000", created_at: "2026-02-03T04:05:06.000000" },
+  { id: "user_c3", email: "alice@example.test", username: "alice", role: "basic_user", is_active: false, mfa_enabled: false, last_login: null, created_at: "2026-03-04T05:06:07.000000" },
+  { id: "user_d4", email: "bob@example.test", username: "bob", role: "guest", is_active: true, mfa_enabled: false, last_login: "2026-06-01T00:00:00.000000", created_at: "2026-04-05T06:07:08.000000" },
+];
+
 /** A full scenario; tests override what they are about. */
 export function scenario(overrides = {}) {
   return {
@@ -124,6 +132,7 @@ export function scenario(overrides = {}) {
         ],
       },
     },
+    users: USERS,
     failures: {},
     ...overrides,
   };
@@ -136,6 +145,7 @@ export function installFakeBackend(initial) {
   const wait = (ms) => new Promise((r) => setTimeout(r, ms));
   const err = (code, message) => ({ code, message, incident: null });
   const clone = (v) => JSON.parse(JSON.stringify(v));
+  const progress = () => ({ state: "complete", scanned: fake.state.users.length + 1, estimate: fake.state.users.length + 40, passes: 1, error: null });
   const viewFromInput = (input, before) => {
     const had = (field) => Boolean(before && field);
     const secretAfter = (secret, hadIt) => (secret.kind === "set" ? true : secret.kind === "clear" ? false : hadIt);
@@ -245,6 +255,50 @@ export function installFakeBackend(initial) {
         if (!s.session) throw err("unauthenticated", "Sign in first.");
         return s.overview;
       case "ui_ready":
+        return null;
+      // ---- identity administration (src-tauri/src/identity.rs)
+      case "users_refresh":
+      case "users_index_progress":
+        return progress();
+      case "users_page": {
+        const q = args.query;
+        const needle = q.search.trim().toLowerCase();
+        const rows = s.users.filter(
+          (u) =>
+            (!needle || u.email.toLowerCase().includes(needle) || u.username.toLowerCase().includes(needle)) &&
+            (q.role === null || u.role === q.role) &&
+            (q.active === null || u.is_active === q.active) &&
+            (q.mfa === null || u.mfa_enabled === q.mfa),
+        );
+        const p = progress();
+        return { total: rows.length, rows: rows.slice(args.offset, args.offset + args.limit), unreadable: 1, complete: true, scanned: p.scanned, estimated: p.estimate, progress: p };
+      }
+      case "users_unreadable":
+        return { total: 1, rows: [{ key: "user:user_broken", reason: "is_active is 'maybe', neither True nor False" }] };
+      case "user_detail": {
+        const u = s.users.find((x) => x.id === args.id);
+        if (!u) throw err("not_found", `no user ${args.id}`);
+        return { user: u, permissions: ["read_stock_data"], mfa: { enabled: u.mfa_enabled, enrolled_at: null, backup_codes_left: u.mfa_enabled ? 10 : null }, lock: null, sessions: 0, api_keys: 0, problems: [] };
+      }
+      case "user_sessions":
+      case "user_api_keys":
+      case "user_activity":
+        return [];
+      case "user_create": {
+        const i = args.input;
+        if (s.users.some((u) => u.email === i.email))
+          return { kind: "refused", field: "email", error: err("conflict", `conflict: the e-mail ${i.email} already exists`) };
+        const user = { id: `user_new${s.users.length}`, email: i.email, username: i.username, role: i.role === "admin" ? "basic_user" : i.role, is_active: true, mfa_enabled: false, last_login: null, created_at: "2026-11-24T01:00:00.000000" };
+        s.users = [...s.users, user];
+        return { kind: "created", user, approval: null, generated_password: null };
+      }
+      case "approvals_list":
+        return { pending: [], history: [], unreadable: [] };
+      case "mfa_coverage":
+        return { roles: [{ role: "admin", total: 1, enabled: 1 }, { role: "premium_user", total: 1, enabled: 0 }, { role: "basic_user", total: 1, enabled: 0 }, { role: "guest", total: 1, enabled: 0 }], admins_without_mfa: [], unreadable: 1 };
+      case "access_snapshot":
+        return { account_locks: [], ip_blocks: [], rate_limits: [], low_reputations: [] };
+      case "batch_unfinished":
         return null;
       default:
         // What Tauri answers for a command the app did not register.

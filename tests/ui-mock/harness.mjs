@@ -69,11 +69,13 @@ export async function killGroup(child) {
   clearTimeout(timer);
 }
 
-/** The Vite dev server for ui/, on a free port, in its own process group. */
-export async function startVite() {
+/** The Vite dev server for ui/, on a free port, in its own process group. `config` picks
+ *  another Vite config in ui/ (the UI-kit harness uses vite.harness.config.ts). */
+export async function startVite({ config } = {}) {
   const port = await freePort();
   const cacheDir = mkdtempSync(join(tmpdir(), "rampart-vite-cache-"));
-  const child = spawn(VITE, ["--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
+  const configArgs = config ? ["--config", config] : [];
+  const child = spawn(VITE, [...configArgs, "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
     cwd: UI,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -109,10 +111,13 @@ export async function startVite() {
   };
 }
 
-export async function launchChromium() {
+/** `scrollbars: true` keeps classic scrollbars (headless hides them by default), for tests
+ *  that drag a scrollbar thumb. */
+export async function launchChromium({ scrollbars = false } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    ignoreDefaultArgs: scrollbars ? ["--hide-scrollbars"] : undefined,
     args: [
       "--no-sandbox",
       "--disable-gpu",

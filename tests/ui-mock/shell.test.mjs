@@ -11,7 +11,7 @@ function signedIn(overrides = {}, session = OFFICER, profile = LOCAL_PROFILE) {
   return scenario({ session, connection: connectionFor(profile), ...overrides });
 }
 
-const NAV = ["overview", "users", "mfa", "keys", "ceremony", "records", "audit", "threats", "privacy", "settings", "connections"];
+const NAV = ["overview", "users", "mfa", "approvals", "keys", "ceremony", "records", "audit", "threats", "privacy", "settings", "connections"];
 
 describe("top bar and navigation", () => {
   test("an auditor session shows the auditor role badge, the email and the profile", async () => {
@@ -54,11 +54,11 @@ describe("top bar and navigation", () => {
     try {
       await app.page.getByTestId("nav-overview").waitFor();
       for (const id of NAV) assert.equal(await app.page.getByTestId(`nav-${id}`).count(), 1, `nav-${id} present`);
-      for (const id of ["overview", "settings", "connections"]) {
+      for (const id of ["overview", "users", "mfa", "approvals", "threats", "settings", "connections"]) {
         assert.equal(await app.page.getByTestId(`nav-${id}`).getAttribute("data-state"), "open", `${id} is built`);
         assert.equal(await app.page.getByTestId(`nav-${id}`).evaluate((e) => e.tagName), "A");
       }
-      for (const id of ["users", "mfa", "keys", "ceremony", "records", "audit", "threats", "privacy"]) {
+      for (const id of ["keys", "ceremony", "records", "audit", "privacy"]) {
         const item = app.page.getByTestId(`nav-${id}`);
         assert.equal(await item.getAttribute("data-state"), "later", `${id} is not built yet`);
         assert.equal(await item.getAttribute("aria-disabled"), "true");
@@ -84,13 +84,14 @@ describe("top bar and navigation", () => {
       await app.page.waitForFunction(() => document.documentElement.lang === "ko");
       const labels = {
         overview: "개요",
-        users: "사용자예정",
-        mfa: "MFA예정",
+        users: "사용자",
+        mfa: "MFA",
+        approvals: "승인",
         keys: "키 관리예정",
         ceremony: "키 세레모니예정",
         records: "레코드예정",
         audit: "감사 로그예정",
-        threats: "위협예정",
+        threats: "위협",
         privacy: "개인정보 요청예정",
         settings: "설정",
         connections: "연결",

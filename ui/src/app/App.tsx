@@ -1,13 +1,13 @@
 // The shell's state machine: boot → (sign in | console | locked). It owns the app info,
 // settings, profiles and connection, and hands pages what they need through ConsoleContext.
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import * as ipc from "../platform";
 import type { AppInfo, ConnectionState, IpcError, Language, ProfileView, SessionView, Settings } from "../platform";
 import { languageFromLocale, LocaleProvider, translate, type MessageKey, type Vars } from "../i18n";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Spinner } from "../shared/Progress";
 import { SignInPage } from "../features/signin/SignInPage";
-import { ConnectionsPage } from "../features/connections/ConnectionsPage";
+import { askBoot, type Boot } from "./boot";
 import { ConsoleContext, type Console } from "./console";
 import { applyTheme } from "./theme";
 import { useActivityHeartbeat } from "./activity";
@@ -15,7 +15,14 @@ import { Brand } from "./Brand";
 import { ConfigErrorBanner } from "./ConfigErrorBanner";
 import { LanguageToggle } from "./LanguageToggle";
 import { LockScreen } from "./LockScreen";
-import { Shell } from "./Shell";
+
+// Only the sign-in screen is in the first bundle; the console and the Connections page load
+// when first shown (the console right after the first frame, see the finish line below).
+const loadShell = () => import("./Shell");
+const Shell = lazy(() => loadShell().then((m) => ({ default: m.Shell })));
+const ConnectionsPage = lazy(() =>
+  import("../features/connections/ConnectionsPage").then((m) => ({ default: m.ConnectionsPage })),
+);
 
 type Phase =
   | { kind: "booting" }
@@ -38,7 +45,8 @@ function effectiveSettings(info: AppInfo): Settings {
   };
 }
 
-export function App() {
+/** `boot`: the start-up answers main.tsx already asked for; asked here when absent. */
+export function App(props: { boot?: Promise<Boot> }) {
   const [phase, setPhase] = useState<Phase>({ kind: "booting" });
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -60,12 +68,13 @@ export function App() {
     document.documentElement.lang = language;
   }, [language]);
 
-  const connectTo = useCallback(async (name: string) => {
+  /** Connect to a profile, or follow a connect the boot already started (`started`). */
+  const connectTo = useCallback(async (name: string, started?: Promise<ConnectionState>) => {
     setChosen(name);
     setConnecting(name);
     setConnectError(null);
     try {
-      setConnection(await ipc.connect(name));
+      setConnection(await (started ?? ipc.connect(name)));
     } catch (e) {
       setConnection(null);
       setConnectError(ipc.toIpcError(e));
@@ -74,8 +83,9 @@ export function App() {
     }
   }, []);
 
-  // Boot: app info, then connection + profiles + any live session (the webview may have been
-  // reloaded under a signed-in session), then the default profile when nothing is connected.
+  // Boot: the answers main.tsx asked for before the first render (boot.ts), then the screen
+  // they call for. A webview reloaded under a signed-in session goes straight to the console.
+  const bootRef = useRef(props.boot);
   useEffect(() => {
     let cancelled = false;
     void (async () => {
@@ -84,26 +94,20 @@ export function App() {
         setPhase({ kind: "no-bridge", waiting: true });
         await ipc.waitForMockBridge();
       }
-      let appInfo: AppInfo;
-      try {
-        appInfo = await ipc.appInfo();
-      } catch (e) {
-        if (!cancelled) setPhase({ kind: "boot-failed", error: ipc.toIpcError(e) });
-        return;
-      }
+      const { about, conn, list, live, autoConnect } = await (bootRef.current ?? askBoot());
+      bootRef.current = undefined;
       if (cancelled) return;
-      setInfo(appInfo);
-      setSettings(effectiveSettings(appInfo));
-
-      const [conn, list, live] = await Promise.allSettled([ipc.connection(), ipc.profilesList(), ipc.session()]);
-      if (cancelled) return;
+      if (about.status === "rejected") return setPhase({ kind: "boot-failed", error: ipc.toIpcError(about.reason) });
+      setInfo(about.value);
+      setSettings(effectiveSettings(about.value));
       const current = conn.status === "fulfilled" ? conn.value : null;
       if (conn.status === "rejected") setConnectError(ipc.toIpcError(conn.reason));
-      const known = list.status === "fulfilled" ? list.value : [];
-      setProfiles(known);
+      setProfiles(list.status === "fulfilled" ? list.value : []);
       setProfilesError(list.status === "rejected" ? ipc.toIpcError(list.reason) : null);
       setConnection(current);
 
+      // Followed before the phase changes, so the first sign-in frame already shows it.
+      const connected = autoConnect ? connectTo(autoConnect.profile, autoConnect.result) : null;
       if (live.status === "fulfilled" && live.value) {
         setPhase({ kind: "console", session: live.value });
       } else if (live.status === "rejected" && ipc.toIpcError(live.reason).code === "session_expired") {
@@ -111,27 +115,31 @@ export function App() {
       } else {
         setPhase({ kind: "gate", view: "signin", notice: null });
       }
-      if (!current && conn.status === "fulfilled") {
-        const fallback = known.find((p) => p.is_default) ?? (known.length === 1 ? known[0] : undefined);
-        if (fallback) await connectTo(fallback.name);
-      }
+      await connected;
     })();
     return () => {
       cancelled = true;
     };
   }, [connectTo]);
 
-  // The startup benchmark's finish line: the first real screen, painted (two frames later).
+  // The startup benchmark's finish line: the first usable screen, painted (two frames later).
+  // On the sign-in screen that is once the default profile's connect has settled (the form is
+  // disabled while it runs), not the first frame that merely shows a spinner.
   const readySent = useRef(false);
+  const settling =
+    phase.kind === "booting" || (phase.kind === "no-bridge" && phase.waiting) || (phase.kind === "gate" && connecting !== null);
   useEffect(() => {
-    if (readySent.current || phase.kind === "booting" || (phase.kind === "no-bridge" && phase.waiting)) return;
+    if (readySent.current || settling) return;
     readySent.current = true;
     requestAnimationFrame(() =>
       requestAnimationFrame(() => {
         if (ipc.ipcAvailable()) ipc.uiReady().catch(() => undefined);
+        // Fetch the console's code now that the first screen is up, so signing in does not
+        // wait for it (the pages stay lazy: each loads when first opened).
+        loadShell().catch(() => undefined); // a failure shows when the console is opened
       }),
     );
-  }, [phase]);
+  }, [settling]);
 
   // Session events. Kept stable (refs) so pages that depend on them do not refetch.
   const sessionRef = useRef<SessionView | null>(null);
@@ -239,14 +247,15 @@ export function App() {
     [info, settings, profiles, connection, phase, handleAuthError, refreshProfiles, saveSettings],
   );
 
+  const starting = (
+    <div className="gate gate-center muted" data-testid="booting">
+      <Spinner /> {t("boot.starting")}
+    </div>
+  );
   let screen: ReactNode;
   switch (phase.kind) {
     case "booting":
-      screen = (
-        <div className="gate gate-center muted" data-testid="booting">
-          <Spinner /> {t("boot.starting")}
-        </div>
-      );
+      screen = starting;
       break;
     case "no-bridge":
       screen = (
@@ -282,15 +291,17 @@ export function App() {
       break;
     case "console":
       screen = (
-        <Shell
-          session={phase.session}
-          connection={connection}
-          version={info?.version ?? ""}
-          configError={info?.config_error ?? null}
-          configDir={info?.config_dir ?? ""}
-          onLanguage={changeLanguage}
-          onSignOut={() => void signOut()}
-        />
+        <Suspense fallback={starting}>
+          <Shell
+            session={phase.session}
+            connection={connection}
+            version={info?.version ?? ""}
+            configError={info?.config_error ?? null}
+            configDir={info?.config_dir ?? ""}
+            onLanguage={changeLanguage}
+            onSignOut={() => void signOut()}
+          />
+        </Suspense>
       );
       break;
     case "gate":
@@ -322,7 +333,9 @@ export function App() {
             )}
             {profilesError && <ErrorBanner error={profilesError} title={t("conn.list_failed")} />}
             {phase.view === "connections" ? (
-              <ConnectionsPage />
+              <Suspense fallback={<Spinner />}>
+                <ConnectionsPage />
+              </Suspense>
             ) : (
               <SignInPage
                 profiles={profiles}

@@ -1,20 +1,26 @@
-import { useEffect, useState, type ComponentType } from "react";
+import { lazy, Suspense, useEffect, useState, type ComponentType } from "react";
 import type { ConnectionState, IpcError, Language, SessionView } from "../platform";
 import { useT } from "../i18n";
 import { EmptyState } from "../shared/EmptyState";
-import { OverviewPage } from "../features/overview/OverviewPage";
-import { ConnectionsPage } from "../features/connections/ConnectionsPage";
-import { SettingsPage } from "../features/settings/SettingsPage";
+import { Spinner } from "../shared/Progress";
 import { ConfigErrorBanner } from "./ConfigErrorBanner";
 import { access, fromHash, route, type RouteId } from "./routes";
 import { Sidebar } from "./Sidebar";
 import { TopBar } from "./TopBar";
 
-/** The built pages. A route marked available without an entry here fails the type check. */
+/** The built pages, each its own chunk loaded when first opened: the start-up bundle stays
+ *  the sign-in screen's however many pages the console grows. */
 const PAGES: Partial<Record<RouteId, ComponentType>> = {
-  overview: OverviewPage,
-  connections: ConnectionsPage,
-  settings: SettingsPage,
+  overview: lazy(() => import("../features/overview/OverviewPage").then((m) => ({ default: m.OverviewPage }))),
+  connections: lazy(() =>
+    import("../features/connections/ConnectionsPage").then((m) => ({ default: m.ConnectionsPage })),
+  ),
+  settings: lazy(() => import("../features/settings/SettingsPage").then((m) => ({ default: m.SettingsPage }))),
+  // Identity pages load on first visit: the sign-in path never pays for them.
+  users: lazy(() => import("./identityPages").then((m) => ({ default: m.UsersRoute }))),
+  mfa: lazy(() => import("./identityPages").then((m) => ({ default: m.MfaRoute }))),
+  approvals: lazy(() => import("./identityPages").then((m) => ({ default: m.ApprovalsRoute }))),
+  threats: lazy(() => import("./identityPages").then((m) => ({ default: m.ThreatsRoute }))),
 };
 
 function useHashRoute(): RouteId {
@@ -22,6 +28,9 @@ function useHashRoute(): RouteId {
   useEffect(() => {
     const onChange = () => setCurrent(fromHash(window.location.hash));
     window.addEventListener("hashchange", onChange);
+    // The hash can change between the first render and this effect (a link followed while the
+    // shell mounts); that hashchange fired before anyone listened, so read it once now.
+    onChange();
     return () => window.removeEventListener("hashchange", onChange);
   }, []);
   return current;
@@ -49,7 +58,9 @@ export function Shell(props: {
         <main className="content" key={current}>
           {props.configError && <ConfigErrorBanner error={props.configError} configDir={props.configDir} />}
           {Page && allowed ? (
-            <Page />
+            <Suspense fallback={<Spinner />}>
+              <Page />
+            </Suspense>
           ) : (
             <EmptyState title={t("nav.denied.title")}>{t("nav.denied.body", { page: t(def.label) })}</EmptyState>
           )}

@@ -10,6 +10,7 @@ export type RouteId =
   | "overview"
   | "users"
   | "mfa"
+  | "approvals"
   | "keys"
   | "ceremony"
   | "records"
@@ -33,10 +34,11 @@ export interface RouteDef {
 
 export const ROUTES: readonly RouteDef[] = [
   { id: "overview", path: "/overview", label: "nav.overview", group: "monitor", needs: "read", available: true },
-  { id: "threats", path: "/threats", label: "nav.threats", group: "monitor", needs: "read", available: false },
+  { id: "threats", path: "/threats", label: "nav.threats", group: "monitor", needs: "read", available: true },
   { id: "audit", path: "/audit", label: "nav.audit", group: "monitor", needs: "read", available: false },
-  { id: "users", path: "/users", label: "nav.users", group: "identity", needs: "read", available: false },
-  { id: "mfa", path: "/mfa", label: "nav.mfa", group: "identity", needs: "read", available: false },
+  { id: "users", path: "/users", label: "nav.users", group: "identity", needs: "read", available: true },
+  { id: "mfa", path: "/mfa", label: "nav.mfa", group: "identity", needs: "read", available: true },
+  { id: "approvals", path: "/approvals", label: "nav.approvals", group: "identity", needs: "read", available: true },
   { id: "keys", path: "/keys", label: "nav.keys", group: "keys", needs: "read", available: false },
   { id: "ceremony", path: "/ceremony", label: "nav.ceremony", group: "keys", needs: "administer_keys", available: false },
   { id: "records", path: "/records", label: "nav.records", group: "data", needs: "read", available: false },

@@ -8,6 +8,10 @@ export function Dialog(props: {
   children: ReactNode;
   actions: ReactNode;
   testid?: string;
+  /** forms with more to read (a policy checklist, a permission list) */
+  wide?: boolean;
+  /** an extra class for a dialog with its own layout (the MFA enrolment) */
+  className?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -19,7 +23,7 @@ export function Dialog(props: {
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={["dialog", props.wide ? "dialog-wide" : "", props.className ?? ""].join(" ").trim()}
       data-testid={props.testid}
       onCancel={(e) => {
         e.preventDefault();

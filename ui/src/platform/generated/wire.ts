@@ -129,3 +129,211 @@ admins_without_mfa: number, keys_by_purpose: Array<PurposeKeys>,
  * `null` when the audit index could not answer (see `errors`).
  */
 events_24h: number | null, account_locks: number, ip_blocks: number, trail: TrailStatus | null, errors: Array<OverviewPart>, };
+
+export type BuildState = "idle" | "building" | "complete" | "cancelled" | "failed";
+
+export type BuildProgress = { state: BuildState, 
+/**
+ * `user:*` keys SCAN returned in this pass so far (a key SCAN repeats counts twice).
+ */
+scanned: number, 
+/**
+ * DBSIZE when the pass started: an upper bound of the users (every family counts).
+ */
+estimate: number, 
+/**
+ * Passes that saw every key.
+ */
+passes: number, error: string | null, };
+
+export type SortKey = "email" | "username" | "role" | "created_at" | "last_login";
+
+export type SortDir = "asc" | "desc";
+
+export type SortInput = { key: SortKey, dir: SortDir, };
+
+export type UsersQueryInput = { 
+/**
+ * E-mail or username, substring, any script; "" for all.
+ */
+search: string, role: string | null, active: boolean | null, mfa: boolean | null, 
+/**
+ * Only users with no login for at least this many days (never signed in counts).
+ */
+dormant_days: number | null, sort: SortInput, };
+
+export type UserRowView = { id: string, email: string, username: string, role: string, is_active: boolean, mfa_enabled: boolean, last_login: string | null, created_at: string, };
+
+export type UsersPageView = { total: number, rows: Array<UserRowView>, unreadable: number, complete: boolean, scanned: number, estimated: number | null, 
+/**
+ * Where the index's scan stands (a failed pass carries its reason).
+ */
+progress: BuildProgress, };
+
+export type UnreadableUserView = { key: string, reason: string, };
+
+export type UnreadablePageView = { total: number, rows: Array<UnreadableUserView>, };
+
+export type MfaStateView = { enabled: boolean, enrolled_at: string | null, backup_codes_left: number | null, };
+
+export type AccountLockView = { 
+/**
+ * The stored value of `account_lock:{id}` (the service writes the lock's end).
+ */
+locked_at: string, ttl_seconds: number, };
+
+export type UserDetailView = { user: UserRowView, permissions: Array<string>, mfa: MfaStateView, lock: AccountLockView | null, sessions: number, api_keys: number, 
+/**
+ * Why parts of the user could not be read (sessions, MFA record…); never hidden.
+ */
+problems: Array<UnreadableUserView>, };
+
+export type SessionRowView = { 
+/**
+ * The token id's first characters (`abcdef…`): what revoking names, never the token.
+ */
+token_id: string, created_at: string | null, expires_at: string | null, ttl_seconds: number | null, };
+
+export type ApiKeyRowView = { handle: string, key_id: string, is_active: boolean, 
+/**
+ * active | inactive | expired | over_quota | broken
+ */
+state: string, 
+/**
+ * Why the service would raise on this record (state `broken`).
+ */
+state_reason: string | null, permissions: Array<string>, usage: number, usage_limit: number, rate_limit: number, created_at: string | null, expires_at: string | null, };
+
+export type ActivityRowView = { event_id: string, timestamp: string, event_type: string, action: string, result: string, severity: string, ip_address: string | null, };
+
+export type ApprovalView = { id: string, user_id: string, email: string | null, username: string | null, from_role: string, to_role: string, 
+/**
+ * The requesting operator's e-mail (their id when the user record is gone).
+ */
+requested_by: string, requested_at: string, expires_at: string, 
+/**
+ * Seconds left at read time (pending only).
+ */
+expires_in_seconds: number | null, reason: string, 
+/**
+ * pending | approved | refused | expired, as of the read.
+ */
+status: string, decided_by: string | null, decided_at: string | null, decision_reason: string | null, };
+
+export type ApprovalListView = { pending: Array<ApprovalView>, history: Array<ApprovalView>, 
+/**
+ * Stored requests that could not be read, with why.
+ */
+unreadable: Array<UnreadableUserView>, };
+
+export type NewUserInput = { email: string, username: string, 
+/**
+ * `admin`, `premium_user`, `basic_user` or `guest`.
+ */
+role: string, 
+/**
+ * Empty: Rampart generates one and returns it once.
+ */
+password: string, };
+
+export type CreateUserResultView = { "kind": "created", user: UserRowView, 
+/**
+ * Set when `admin` was asked for: created as `basic_user`, promotion requested.
+ */
+approval: ApprovalView | null, 
+/**
+ * Set when Rampart generated the password: shown once.
+ */
+generated_password: string | null, } | { "kind": "refused", 
+/**
+ * email | username | role | password; null: not about one field.
+ */
+field: string | null, error: IpcError, };
+
+export type RoleChangeResultView = { "kind": "changed", user: UserRowView, permissions: Array<string>, } | { "kind": "requested", request: ApprovalView, };
+
+export type StatusChangeView = { user_id: string, before: boolean, after: boolean, changed: boolean, };
+
+export type PasswordResetView = { user_id: string, lock_cleared: boolean, password: string, };
+
+export type RevokedView = { revoked: number, };
+
+export type IssueKeyInput = { permissions: Array<string>, usage_limit: number, rate_limit: number, 
+/**
+ * Naive UTC ISO, null for no expiry.
+ */
+expires_at: string | null, };
+
+export type IssuedKeyView = { handle: string, key_id: string, api_key: string, };
+
+export type BatchItemView = { 
+/**
+ * The user id (unique within a plan).
+ */
+id: string, 
+/**
+ * The user's e-mail when the index knows it.
+ */
+label: string, before: string | null, after: string | null, 
+/**
+ * Why nothing will be done for this item.
+ */
+skip: string | null, };
+
+export type ItemOutcomeView = { "status": "ok" } | { "status": "failed", message: string, } | { "status": "skipped", reason: string, };
+
+export type BatchResultView = { id: string, outcome: ItemOutcomeView, };
+
+export type BatchPlanView = { batch_id: string, items: Array<BatchItemView>, results: Array<BatchResultView>, };
+
+export type BatchRunEnd = "done" | "interrupted";
+
+export type RoleCoverageView = { role: string, total: number, enabled: number, };
+
+export type AdminGapView = { user_id: string, email: string, username: string, is_active: boolean, reason: string, };
+
+export type MfaCoverageView = { roles: Array<RoleCoverageView>, admins_without_mfa: Array<AdminGapView>, unreadable: number, };
+
+export type QrMatrixView = { width: number, 
+/**
+ * width × width characters, row-major, '1' dark.
+ */
+modules: string, };
+
+export type EnrollmentView = { secret: string, 
+/**
+ * The otpauth label's parts, exactly as in the URI the QR code carries.
+ */
+issuer: string, account: string, qr: QrMatrixView, expires_in_seconds: number, };
+
+export type CodeInput = { code: string, };
+
+export type CodeRefusal = { "kind": "wrong" } | { "kind": "drift", steps: number, } | { "kind": "replayed" };
+
+export type ConfirmResultView = { "kind": "enabled", backup_codes: Array<string>, } | { "kind": "refused", refusal: CodeRefusal, };
+
+export type AccountLockRowView = { user_id: string, email: string | null, locked_at: string, ttl_seconds: number, 
+/**
+ * Login failures among the events that caused it; null when none were found.
+ */
+failures: number | null, };
+
+export type IpBlockRowView = { ip: string, blocked_at: string, ttl_seconds: number, 
+/**
+ * No login-failure burst behind it: an operator's block (console or by hand).
+ */
+manual: boolean, };
+
+export type RateLimitRowView = { endpoint_type: string, ip: string, count: number, limit: number, 
+/**
+ * 0 for a counter without TTL (CONTRACT §7.7: it limits that IP for ever).
+ */
+ttl_seconds: number, };
+
+export type ReputationRowView = { ip: string, 
+/**
+ * NaN reads as 0 (the service blocks on it as on a low score).
+ */
+score: number, ttl_seconds: number, };
+
+export type AccessSnapshotView = { account_locks: Array<AccountLockRowView>, ip_blocks: Array<IpBlockRowView>, rate_limits: Array<RateLimitRowView>, low_reputations: Array<ReputationRowView>, };
