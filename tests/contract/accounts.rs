@@ -8,10 +8,12 @@ use std::sync::{Arc, Mutex};
 use chrono::{Duration, NaiveDateTime};
 use rampart_core::accounts::{Accounts, NewUser, PasswordChoice, RoleOutcome};
 use rampart_core::audit::{AuditWriter, Trail};
-use rampart_core::ports::{Clock, KeySpace, StoreError, Write};
+use rampart_core::ports::{Clock, KeySpace, StoreError, Ttl, Write};
 use rampart_core::CoreError;
 use rampart_domain::approval::ApprovalStatus;
-use rampart_domain::batch::{BatchAction, ItemKind, ItemStatus};
+use rampart_domain::batch::{
+    batch_key, BatchAction, ItemKind, ItemStatus, FINISHED_BATCH_TTL_SECS,
+};
 use rampart_domain::console::{ConsoleRole, Operator};
 use rampart_domain::keys;
 use rampart_domain::password::verify_password;
@@ -781,6 +783,12 @@ async fn an_interrupted_batch_resumes_without_redoing_items(b: Backend) {
         (first.ran_now, first.finished, first.counts.pending),
         (2, false, 4)
     );
+    assert_eq!(
+        r.ks.ttl(&batch_key(&plan.id)).await.unwrap(),
+        Ttl::Persistent,
+        "[{}] an unfinished batch keeps no TTL: it must stay resumable",
+        r.b.name
+    );
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s2 = seen.clone();
     let rest = r
@@ -812,59 +820,171 @@ async fn an_interrupted_batch_resumes_without_redoing_items(b: Backend) {
     assert_eq!(third.ran_now, 0, "a finished batch runs nothing again");
     let view = r.acc.show_batch(&plan.id).await.unwrap();
     assert!(view.finished_at.is_some() && view.results.len() == 6);
+    match r.ks.ttl(&batch_key(&plan.id)).await.unwrap() {
+        Ttl::Millis(ms) => {
+            let secs = ms.div_ceil(1000);
+            assert!(
+                secs <= FINISHED_BATCH_TTL_SECS && secs > FINISHED_BATCH_TTL_SECS - 120,
+                "[{}] a finished batch is kept 30 days, then dropped: TTL {secs} s",
+                r.b.name
+            );
+        }
+        other => panic!("[{}] a finished batch must expire: {other:?}", r.b.name),
+    }
+    // A later run of the finished batch neither moves its finish time nor its retention.
+    *r.clock.0.lock().unwrap() += Duration::hours(1);
+    r.acc
+        .run_batch(&r.audit, &officer(), &plan.id, None, &|_, _| {})
+        .await
+        .unwrap();
+    let again = r.acc.show_batch(&plan.id).await.unwrap();
+    assert_eq!(again.finished_at, view.finished_at);
 }
 
-async fn bulk_revoke_sessions_deletes_only_that_users_tokens(b: Backend) {
+async fn a_bulk_promotion_to_admin_files_requests_and_promotes_nobody(b: Backend) {
     let r = rig(b);
     let now = r.clock.now();
-    seed_user(&r, "user_s1", Role::Guest, now).await;
-    seed_user(&r, "user_s2", Role::Guest, now).await;
-    let mut w = Vec::new();
-    for (i, uid) in ["user_s1", "user_s1", "user_s2"].iter().enumerate() {
-        let rec = RefreshRecord {
-            user_id: uid.to_string(),
-            token_id: format!("tok{i}"),
-            exp: now + Duration::days(7),
-            created_at: now,
-        };
-        w.push(Write::Set {
-            key: keys::refresh_token(&rec.token_id),
-            value: rec.to_repr().into_bytes(),
-            ttl_secs: Some(604_800),
-        });
-    }
-    r.ks.apply(&w).await.unwrap();
+    seed_user(&r, "user_p1", Role::PremiumUser, now).await;
+    seed_user(&r, "user_p2", Role::Guest, now).await;
+    seed_user(&r, "user_p3", Role::Admin, now).await;
+    let ids: Vec<String> = ["user_p1", "user_p2", "user_p3"].map(String::from).to_vec();
     let plan = r
         .acc
         .plan_batch(
             &officer(),
-            BatchAction::RevokeSessions { reason: None },
-            &["user_s1".to_string()],
+            BatchAction::ChangeRole {
+                role: Role::Admin,
+                reason: Some("on-call rotation".into()),
+            },
+            &ids,
             &now,
         )
         .await
         .unwrap();
+    let kinds: Vec<ItemKind> = plan.items.iter().map(|i| i.kind).collect();
     assert_eq!(
-        (plan.items[0].kind, plan.items[0].before.as_deref()),
-        (ItemKind::Change, Some("2"))
+        kinds,
+        [
+            ItemKind::ApprovalRequest,
+            ItemKind::ApprovalRequest,
+            ItemKind::NoChange
+        ],
+        "the dry run says promotions become requests"
     );
     r.acc
         .start_batch(&r.audit, &officer(), &plan)
         .await
         .unwrap();
-    r.acc
+    let report = r
+        .acc
         .run_batch(&r.audit, &officer(), &plan.id, None, &|_, _| {})
         .await
         .unwrap();
-    assert_eq!(r.ks.get(&keys::refresh_token("tok0")).await.unwrap(), None);
-    assert_eq!(r.ks.get(&keys::refresh_token("tok1")).await.unwrap(), None);
-    assert!(
-        r.ks.get(&keys::refresh_token("tok2"))
-            .await
-            .unwrap()
-            .is_some(),
-        "another user's session stays"
+    assert_eq!(
+        (
+            report.counts.approval_requested,
+            report.counts.unchanged,
+            report.counts.done
+        ),
+        (2, 1, 0),
+        "[{}] nobody is promoted by the batch itself",
+        r.b.name
     );
+    assert_eq!(field(&r, "user_p1", "role").await.unwrap(), "premium_user");
+    assert_eq!(field(&r, "user_p2", "role").await.unwrap(), "guest");
+    assert_eq!(
+        field(&r, "user_p2", "permissions").await.unwrap(),
+        "read_stock_data",
+        "permissions untouched too"
+    );
+    let (reqs, _) = r.acc.list_approvals(&now, true).await.unwrap();
+    let mine: Vec<_> = reqs
+        .iter()
+        .filter(|v| v.request.batch_id.as_deref() == Some(plan.id.as_str()))
+        .collect();
+    assert_eq!(mine.len(), 2, "one request per promoted user");
+    // The four-eyes path is the only way up: the requester cannot approve, a second admin can.
+    let req = report.results[0].approval_id.clone().unwrap();
+    let e = r.acc.approve(&r.audit, &officer(), &req).await.unwrap_err();
+    assert!(matches!(e, CoreError::Forbidden(_)), "{e}");
+    r.acc.approve(&r.audit, &admin2(), &req).await.unwrap();
+    assert_eq!(field(&r, "user_p1", "role").await.unwrap(), "admin");
+}
+
+async fn batches_are_refused_to_auditors_and_read_only_profiles(b: Backend) {
+    let r = rig(b);
+    let now = r.clock.now();
+    seed_user(&r, "user_z", Role::Guest, now).await;
+    let ids = vec!["user_z".to_string()];
+    let action = BatchAction::Deactivate {
+        reason: "incident".into(),
+    };
+    let e = r
+        .acc
+        .plan_batch(&auditor(), action.clone(), &ids, &now)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CoreError::Forbidden(_)), "dry run: {e}");
+    let plan = r
+        .acc
+        .plan_batch(&officer(), action, &ids, &now)
+        .await
+        .unwrap();
+    let e = r
+        .acc
+        .start_batch(&r.audit, &auditor(), &plan)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CoreError::Forbidden(_)), "start: {e}");
+    let t = last_trail(&r).await;
+    assert_eq!(
+        (t.action.as_str(), t.actor.as_str(), t.outcome),
+        ("batch.start", "user_auditor", Outcome::Refused)
+    );
+    r.acc
+        .start_batch(&r.audit, &officer(), &plan)
+        .await
+        .unwrap();
+    let e = r
+        .acc
+        .run_batch(&r.audit, &auditor(), &plan.id, None, &|_, _| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CoreError::Forbidden(_)), "run: {e}");
+    let t = last_trail(&r).await;
+    assert_eq!(
+        (t.action.as_str(), t.outcome),
+        ("batch.run", Outcome::Refused)
+    );
+    assert_eq!(field(&r, "user_z", "is_active").await.unwrap(), "True");
+    assert!(
+        r.acc.show_batch(&plan.id).await.unwrap().results.is_empty(),
+        "no item ran"
+    );
+
+    // A read-only profile: the stored batch cannot run; refused and audited, nothing written.
+    let audit = AuditWriter::new(
+        None,
+        None,
+        Trail::new(r.ks.clone()),
+        r.clock.clone(),
+        Box::new(rand::rngs::StdRng::seed_from_u64(8)),
+    );
+    let ro = Accounts::new(
+        r.b.read_only.clone(),
+        Box::new(rand::rngs::StdRng::seed_from_u64(9)),
+    );
+    let e = ro
+        .run_batch(&audit, &officer(), &plan.id, None, &|_, _| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, CoreError::Store(StoreError::ReadOnly { .. })),
+        "{e}"
+    );
+    assert_eq!(field(&r, "user_z", "is_active").await.unwrap(), "True");
+    let t = last_trail(&r).await;
+    assert_eq!(t.outcome, Outcome::Refused);
 }
 
 async fn dormant_users_are_listed_by_last_login_else_created_at(b: Backend) {
@@ -947,5 +1067,7 @@ contract!(
     bulk_dry_run_equals_execution,
     an_interrupted_batch_resumes_without_redoing_items,
     bulk_revoke_sessions_deletes_only_that_users_tokens,
+    a_bulk_promotion_to_admin_files_requests_and_promotes_nobody,
+    batches_are_refused_to_auditors_and_read_only_profiles,
     dormant_users_are_listed_by_last_login_else_created_at,
 );

@@ -25,6 +25,13 @@ pub fn item_field(index: usize) -> String {
 pub const PLAN_FIELD: &str = "plan";
 pub const FINISHED_FIELD: &str = "finished_at";
 
+/// How long a finished batch stays readable (`batch show`, the desktop's result table) before
+/// Redis drops it: 30 days. The per-item audit events are the lasting record (the admin trail
+/// keeps them); the batch hash is only the working state of a run, and without a TTL every
+/// batch ever run would stay in the service's Redis. Unfinished batches keep no TTL, so an
+/// interrupted one can always be resumed.
+pub const FINISHED_BATCH_TTL_SECS: u64 = 30 * 24 * 3600;
+
 /// What a batch does to each selected user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]

@@ -15,9 +15,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rampart_domain::batch::{
     batch_key, item_field, plan_item, skip_item, BatchAction, BatchPlan, ItemKind, ItemResult,
-    ItemStatus, PlannedItem, FINISHED_FIELD, MAX_BATCH_ITEMS, PLAN_FIELD,
+    ItemStatus, PlannedItem, FINISHED_BATCH_TTL_SECS, FINISHED_FIELD, MAX_BATCH_ITEMS, PLAN_FIELD,
 };
-use rampart_domain::console::{Capability, Operator};
+use rampart_domain::console::{allows, Capability, Operator};
 use rampart_domain::keys;
 use rampart_domain::time::format_naive_iso;
 use rampart_domain::token::RefreshRecord;
@@ -92,7 +92,8 @@ fn validate_action(action: &BatchAction) -> Result<(), CoreError> {
 
 impl Accounts {
     /// The dry run: what `action` would do to each of `user_ids` (duplicates dropped, order
-    /// kept). Reads only; nothing is written or audited.
+    /// kept). Reads only; nothing is written or audited. A role that may not run the batch
+    /// (an auditor) is refused here already, not only when the batch starts.
     pub async fn plan_batch(
         &self,
         operator: &Operator,
@@ -100,6 +101,12 @@ impl Accounts {
         user_ids: &[String],
         now: &chrono::NaiveDateTime,
     ) -> Result<BatchPlan, CoreError> {
+        if !allows(operator.role, Capability::AdministerIdentity) {
+            return Err(CoreError::Forbidden(format!(
+                "the console role {} may not run bulk actions",
+                operator.role.as_str()
+            )));
+        }
         validate_action(&action)?;
         let mut seen = HashSet::new();
         let ids: Vec<String> = user_ids
@@ -307,6 +314,7 @@ impl Accounts {
             action,
             || async {
                 let view = self.show_batch(id).await?;
+                let already_finished = view.finished_at.is_some();
                 let plan = view.plan;
                 let mut results: HashMap<usize, ItemResult> =
                     view.results.into_iter().map(|r| (r.index, r)).collect();
@@ -334,13 +342,20 @@ impl Accounts {
                     progress(results.len(), total);
                 }
                 let finished = results.len() == total;
-                if finished {
+                if finished && !already_finished {
+                    // Finished: mark it and start its retention clock in one atomic write.
                     let now = format_naive_iso(&audit.clock().now());
                     self.ks
-                        .apply(&[Write::HSet {
-                            key: batch_key(id),
-                            fields: vec![(FINISHED_FIELD.into(), now.into_bytes())],
-                        }])
+                        .apply(&[
+                            Write::HSet {
+                                key: batch_key(id),
+                                fields: vec![(FINISHED_FIELD.into(), now.into_bytes())],
+                            },
+                            Write::Expire {
+                                key: batch_key(id),
+                                ttl_secs: FINISHED_BATCH_TTL_SECS,
+                            },
+                        ])
                         .await?;
                 }
                 let mut all: Vec<ItemResult> = results.into_values().collect();
