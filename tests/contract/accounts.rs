@@ -987,6 +987,118 @@ async fn batches_are_refused_to_auditors_and_read_only_profiles(b: Backend) {
     assert_eq!(t.outcome, Outcome::Refused);
 }
 
+async fn password_reset_ends_the_users_sessions_and_no_one_elses(b: Backend) {
+    let r = rig(b);
+    let now = r.clock.now();
+    seed_user(&r, "user_r", Role::Guest, now).await;
+    seed_user(&r, "user_other", Role::Guest, now).await;
+    let mut w = Vec::new();
+    for (tok, uid) in [
+        ("rt_a", "user_r"),
+        ("rt_b", "user_r"),
+        ("rt_c", "user_other"),
+    ] {
+        let rec = RefreshRecord {
+            user_id: uid.to_string(),
+            token_id: tok.to_string(),
+            exp: now + Duration::days(7),
+            created_at: now,
+        };
+        w.push(Write::Set {
+            key: keys::refresh_token(tok),
+            value: rec.to_repr().into_bytes(),
+            ttl_secs: Some(604_800),
+        });
+    }
+    r.ks.apply(&w).await.unwrap();
+    let reset = r
+        .acc
+        .reset_password(&r.audit, &officer(), "user_r", PasswordChoice::Generate)
+        .await
+        .unwrap();
+    assert_eq!(reset.sessions_revoked, 2);
+    for tok in ["rt_a", "rt_b"] {
+        assert_eq!(
+            r.ks.get(&keys::refresh_token(tok)).await.unwrap(),
+            None,
+            "[{}] {tok}: the old password's sessions end with the reset",
+            r.b.name
+        );
+    }
+    assert!(
+        r.ks.get(&keys::refresh_token("rt_c"))
+            .await
+            .unwrap()
+            .is_some(),
+        "another user's session stays"
+    );
+    let t = last_trail(&r).await;
+    assert_eq!(
+        (t.action.as_str(), t.details.get("sessions_revoked")),
+        ("user.password.reset", Some(&serde_json::json!(2))),
+        "the reset's audit entry says how many sessions ended"
+    );
+    let again = r
+        .acc
+        .reset_password(&r.audit, &officer(), "user_r", PasswordChoice::Generate)
+        .await
+        .unwrap();
+    assert_eq!(again.sessions_revoked, 0);
+}
+
+async fn bulk_revoke_sessions_deletes_only_that_users_tokens(b: Backend) {
+    let r = rig(b);
+    let now = r.clock.now();
+    seed_user(&r, "user_s1", Role::Guest, now).await;
+    seed_user(&r, "user_s2", Role::Guest, now).await;
+    let mut w = Vec::new();
+    for (i, uid) in ["user_s1", "user_s1", "user_s2"].iter().enumerate() {
+        let rec = RefreshRecord {
+            user_id: uid.to_string(),
+            token_id: format!("tok{i}"),
+            exp: now + Duration::days(7),
+            created_at: now,
+        };
+        w.push(Write::Set {
+            key: keys::refresh_token(&rec.token_id),
+            value: rec.to_repr().into_bytes(),
+            ttl_secs: Some(604_800),
+        });
+    }
+    r.ks.apply(&w).await.unwrap();
+    let plan = r
+        .acc
+        .plan_batch(
+            &officer(),
+            BatchAction::RevokeSessions { reason: None },
+            &["user_s1".to_string()],
+            &now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (plan.items[0].kind, plan.items[0].before.as_deref()),
+        (ItemKind::Change, Some("2"))
+    );
+    r.acc
+        .start_batch(&r.audit, &officer(), &plan)
+        .await
+        .unwrap();
+    r.acc
+        .run_batch(&r.audit, &officer(), &plan.id, None, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(r.ks.get(&keys::refresh_token("tok0")).await.unwrap(), None);
+    assert_eq!(r.ks.get(&keys::refresh_token("tok1")).await.unwrap(), None);
+    assert!(
+        r.ks.get(&keys::refresh_token("tok2"))
+            .await
+            .unwrap()
+            .is_some(),
+        "another user's session stays"
+    );
+}
+
 async fn dormant_users_are_listed_by_last_login_else_created_at(b: Backend) {
     let r = rig(b);
     let now = r.clock.now();
@@ -1069,5 +1181,6 @@ contract!(
     bulk_revoke_sessions_deletes_only_that_users_tokens,
     a_bulk_promotion_to_admin_files_requests_and_promotes_nobody,
     batches_are_refused_to_auditors_and_read_only_profiles,
+    password_reset_ends_the_users_sessions_and_no_one_elses,
     dormant_users_are_listed_by_last_login_else_created_at,
 );

@@ -251,3 +251,76 @@ async fn an_approved_promotion_parses_as_admin_in_the_service() {
         ])
     );
 }
+
+#[tokio::test]
+async fn a_password_reset_ends_the_sessions_the_service_issued() {
+    let e = env().await;
+    let (audit, acc) = rig(&e);
+    let acc = acc.with_bcrypt_cost(4);
+    let c = acc
+        .create_user(
+            &audit,
+            &officer(),
+            NewUser {
+                email: "stolen@example.com".into(),
+                username: "stolen".into(),
+                role: Role::BasicUser,
+                password: PasswordChoice::Given(SecretString::from(
+                    "Copper-Kettle-Song-31".to_string(),
+                )),
+            },
+        )
+        .await
+        .unwrap();
+    let other = acc
+        .create_user(
+            &audit,
+            &officer(),
+            NewUser {
+                email: "bystander@example.com".into(),
+                username: "bystander".into(),
+                role: Role::BasicUser,
+                password: PasswordChoice::Generate,
+            },
+        )
+        .await
+        .unwrap();
+    // Two sessions of the user (say, one of them a thief's) and one of another user, issued by
+    // the service itself.
+    let mine: Vec<String> = (0..2)
+        .map(|_| {
+            peer(&e.url, &["create-refresh", "--id", &c.user_id], None)["jwt"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let theirs = peer(&e.url, &["create-refresh", "--id", &other.user_id], None)["jwt"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for jwt in &mine {
+        assert_eq!(
+            peer(&e.url, &["refresh", "--jwt", jwt], None)["ok"],
+            true,
+            "the session works before the reset"
+        );
+    }
+    let reset = acc
+        .reset_password(&audit, &officer(), &c.user_id, PasswordChoice::Generate)
+        .await
+        .unwrap();
+    assert_eq!(reset.sessions_revoked, 2);
+    for jwt in &mine {
+        let got = peer(&e.url, &["refresh", "--jwt", jwt], None);
+        assert_eq!(
+            got["ok"], false,
+            "refresh_access_token refuses a token the reset removed: {got}"
+        );
+    }
+    assert_eq!(
+        peer(&e.url, &["refresh", "--jwt", &theirs], None)["ok"],
+        true,
+        "another user's session is untouched"
+    );
+}

@@ -237,12 +237,14 @@ pub async fn users(
             let doc = serde_json::json!({
                 "user_id": r.user_id,
                 "lock_cleared": r.lock_cleared,
+                "sessions_revoked": r.sessions_revoked,
                 "generated_password": shown,
             });
             out.print(&doc, || {
                 let mut s = format!(
-                    "password of {} reset{}",
+                    "password of {} reset; {} session(s) ended{}",
                     r.user_id,
+                    r.sessions_revoked,
                     if r.lock_cleared {
                         "; account lock cleared"
                     } else {

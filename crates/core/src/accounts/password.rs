@@ -1,7 +1,15 @@
-//! Admin password reset: the new `user_password:{id}` (bcrypt `$2b$12$`, policy checked) and
-//! the removal of `account_lock:{id}` land in one atomic write, so a reset user is never left
-//! locked out and a lock is never cleared without the new password. The password is never
-//! audited; a generated one is returned once for the operator to hand over.
+//! Admin password reset: the new `user_password:{id}` (bcrypt `$2b$12$`, policy checked), the
+//! removal of `account_lock:{id}` and of the user's refresh tokens (`refresh_token:*` whose
+//! record names the user) land in one atomic write. A reset user is never left locked out, a
+//! lock is never cleared without the new password, and a reset ends every session the old
+//! password opened (a reset usually answers a suspected compromise; a thief's refresh token
+//! must not outlive it). The password is never audited; a generated one is returned once for
+//! the operator to hand over.
+//!
+//! What a reset cannot end: access tokens already issued (the service cannot revoke those,
+//! CONTRACT §7.9; they expire on their own), and a login whose bcrypt check against the old
+//! hash started before the reset and writes its refresh token after it (a fraction of a
+//! second; the user's Sessions tab shows it and "revoke all" ends it).
 
 use rampart_domain::console::{Capability, Operator};
 use rampart_domain::keys;
@@ -20,6 +28,8 @@ pub struct PasswordReset {
     pub user_id: String,
     /// Whether an `account_lock` was present and removed.
     pub lock_cleared: bool,
+    /// Refresh tokens of the user deleted with the reset (sessions ended).
+    pub sessions_revoked: usize,
     /// Set when Rampart generated the password: show it once, then drop it.
     #[serde(skip)]
     pub generated_password: Option<SecretString>,
@@ -55,6 +65,13 @@ impl Accounts {
                 let (hash, generated_password) = self.new_password_hash(choice).await?;
                 let lock_key = keys::account_lock(&id);
                 let lock_cleared = self.ks.get(&lock_key).await?.is_some();
+                // The seed keeps no per-user index of refresh tokens: one SCAN finds them.
+                let (sessions, _) = self.seed.sessions_of(&id).await?;
+                let mut ended: Vec<String> = sessions
+                    .iter()
+                    .map(|r| keys::refresh_token(&r.token_id))
+                    .collect();
+                ended.push(lock_key);
                 let applied = self
                     .ks
                     .apply_guarded(
@@ -68,9 +85,7 @@ impl Accounts {
                                 value: hash.into_bytes(),
                                 ttl_secs: None,
                             },
-                            Write::Del {
-                                keys: vec![lock_key],
-                            },
+                            Write::Del { keys: ended },
                         ],
                     )
                     .await?;
@@ -82,10 +97,12 @@ impl Accounts {
                 }
                 let mut extra = Map::new();
                 extra.insert("lock_cleared".into(), lock_cleared.into());
+                extra.insert("sessions_revoked".into(), sessions.len().into());
                 Ok((
                     PasswordReset {
                         user_id: id,
                         lock_cleared,
+                        sessions_revoked: sessions.len(),
                         generated_password,
                     },
                     extra,
