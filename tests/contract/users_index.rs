@@ -256,6 +256,66 @@ async fn raw_hashes_agree_with_hgetall_many(b: Backend) {
     }
 }
 
+/// A bulk action "over the filter": the whole matching set in the query's order, every page of
+/// it, minus the unticked rows; refused before the first pass ends and above the cap.
+async fn a_filter_resolves_to_every_matching_id(b: Backend) {
+    load(&b, 2500).await;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let index = UserIndex::new(b.ks.clone(), clock);
+    let officer = rampart_domain::console::Operator {
+        id: "user_officer".into(),
+        role: rampart_domain::console::ConsoleRole::SecurityOfficer,
+        authenticated_by: "sign_in".into(),
+    };
+    let guests = UserQuery {
+        role: Some("guest".into()),
+        sort: SortKey::Email,
+        descending: true,
+        offset: 600,
+        limit: 50,
+        ..UserQuery::default()
+    };
+    let none = std::collections::HashSet::new();
+    let e = index
+        .matching_ids(&officer, &guests, &none, 10_000)
+        .unwrap_err();
+    assert!(
+        matches!(e, rampart_core::CoreError::Conflict(_)),
+        "[{}] not before the index has seen every user: {e}",
+        b.name
+    );
+    index.build().await.expect("build");
+    // Role::ALL[i % 4]: the guests are every fourth user.
+    let mut want: Vec<String> = (0..2500)
+        .filter(|i| Role::ALL[i % 4] == Role::Guest)
+        .map(|i| format!("user_{i:05}"))
+        .collect();
+    want.sort_by(|a, b| b.cmp(a));
+    let except: std::collections::HashSet<String> =
+        [want[0].clone(), want[300].clone(), "user_nobody".into()].into();
+    let got = index
+        .matching_ids(&officer, &guests, &except, 10_000)
+        .expect("resolve");
+    let expected: Vec<String> = want
+        .iter()
+        .filter(|id| !except.contains(*id))
+        .cloned()
+        .collect();
+    assert_eq!(
+        got, expected,
+        "[{}] all 625 guests but 2 unticked, in the table's order, ignoring its offset/limit",
+        b.name
+    );
+    let e = index
+        .matching_ids(&officer, &guests, &none, 600)
+        .unwrap_err();
+    assert!(
+        matches!(e, rampart_core::CoreError::Validation(ref m) if m.contains("625") && m.contains("600")),
+        "[{}] over the cap: {e}",
+        b.name
+    );
+}
+
 macro_rules! both {
     ($($case:ident),* $(,)?) => {
         mod redis_backend {
@@ -281,4 +341,5 @@ both!(
     index_lists_every_user_and_every_malformed_record,
     refresh_follows_another_writer,
     raw_hashes_agree_with_hgetall_many,
+    a_filter_resolves_to_every_matching_id,
 );

@@ -1,6 +1,7 @@
 //! The in-memory users index: every `user:*` hash as a compact row, built by SCAN + pipelined
 //! HGETALL, queried while it builds, kept fresh by re-scans and by the console's own writes.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -10,6 +11,7 @@ use rampart_domain::console::{allows, Capability, Operator};
 use rampart_domain::keys;
 use rampart_domain::userindex::{
     compile, decode_user, fingerprint, run, QueryCache, Table, UserQuery, UserRow, Verdict,
+    MAX_LIMIT,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -375,6 +377,68 @@ impl UserIndex {
     pub fn list(&self, operator: &Operator, q: &UserQuery) -> Result<UserPage, CoreError> {
         require_read(operator)?;
         self.query(q)
+    }
+
+    /// Every user id matching `q` (its filters and sort; `offset` and `limit` are ignored)
+    /// except those in `except`: a bulk action "over the filter" resolved to ids at dry-run
+    /// time, so the batch acts on exactly the users its plan lists. Refused while the first
+    /// scan pass has not seen every key (the set would silently miss users), and when more
+    /// than `cap` users remain (a batch holds at most that many).
+    pub fn matching_ids(
+        &self,
+        operator: &Operator,
+        q: &UserQuery,
+        except: &HashSet<String>,
+        cap: usize,
+    ) -> Result<Vec<String>, CoreError> {
+        require_read(operator)?;
+        let progress = self.progress();
+        if progress.passes == 0 {
+            return Err(CoreError::Conflict(format!(
+                "the users index has read {} keys and not yet every user; a selection by filter \
+                 waits until it has (pick rows one by one meanwhile)",
+                progress.scanned
+            )));
+        }
+        let too_many = |n: usize| {
+            CoreError::Validation(format!(
+                "{n} users match the filter; a batch holds at most {cap}: narrow the filter"
+            ))
+        };
+        let mut page = UserQuery {
+            offset: 0,
+            limit: MAX_LIMIT,
+            unreadable: Some(false),
+            ..q.clone()
+        };
+        let first = self.query(&page)?;
+        let total = first.total as usize;
+        // Unticked rows lower the count by at most their number.
+        if total.saturating_sub(except.len()) > cap {
+            return Err(too_many(total.saturating_sub(except.len())));
+        }
+        let mut seen = HashSet::new();
+        let mut ids = Vec::new();
+        let mut rows = first.rows;
+        loop {
+            let n = rows.len();
+            for r in rows {
+                if let UserRow::User(u) = r {
+                    if !except.contains(&u.id) && seen.insert(u.id.clone()) {
+                        ids.push(u.id);
+                    }
+                }
+            }
+            page.offset += n as u64;
+            if n == 0 || page.offset as usize >= total {
+                break;
+            }
+            rows = self.query(&page)?.rows;
+        }
+        if ids.len() > cap {
+            return Err(too_many(ids.len()));
+        }
+        Ok(ids)
     }
 
     /// The row of one id, if loaded.
