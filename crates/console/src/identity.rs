@@ -31,9 +31,11 @@ pub struct IdentityState {
     changed: Arc<Mutex<Vec<String>>>,
     /// Stop flags of the batches running now, by batch id (the cancel button sets one).
     stops: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    /// Bulk dry runs not yet executed ([`crate::bulk`]).
+    pub(crate) held: Mutex<crate::bulk::HeldPlans>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 

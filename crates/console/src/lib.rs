@@ -4,6 +4,7 @@
 //!
 //! Both shells stay thin: they parse input, call this crate or a core use case, and render.
 
+pub mod bulk;
 pub mod connect;
 pub mod identity;
 pub mod paths;
