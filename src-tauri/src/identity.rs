@@ -6,17 +6,18 @@
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
+use rampart_console::bulk::BulkTarget;
 use rampart_console::identity::{parse_role, shown_once, CodeInput, NewUserInput};
 use rampart_console::session::{current_role, Live};
 use rampart_core::access::apikeys::IssueRequest;
 use rampart_core::accounts::{NewUser, PasswordChoice, RoleOutcome, RunHooks};
-use rampart_core::users::{self, BuildProgress, SearchMode, UserQuery};
+use rampart_core::users::{self, BuildProgress, UserQuery};
 use rampart_core::CoreError;
 use rampart_domain::batch::BatchAction;
 use rampart_domain::console::Operator;
 use rampart_domain::time::parse_naive_iso;
 use rampart_domain::user::Role;
-use rampart_domain::userindex::{LastLoginFilter, UserRow};
+use rampart_domain::userindex::UserRow;
 use rand::SeedableRng;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -75,21 +76,7 @@ pub async fn users_page(
     limit: u64,
 ) -> CmdResult<UsersPageView> {
     let (op, live) = operator(&state).await?;
-    let q = UserQuery {
-        role: query.role,
-        active: query.active,
-        mfa: query.mfa,
-        last_login: query
-            .dormant_days
-            .map(|days| LastLoginFilter::NotWithin { days }),
-        unreadable: Some(false),
-        search: Some(query.search).filter(|s| !s.trim().is_empty()),
-        search_mode: SearchMode::Substring,
-        sort: query.sort.key,
-        descending: matches!(query.sort.dir, SortDir::Desc),
-        offset,
-        limit,
-    };
+    let q = query.to_query(offset, limit);
     let index = live.users_index();
     Ok(index.list(&op, &q).map_err(ipc)?.into())
 }
@@ -302,10 +289,13 @@ pub async fn user_reset_password(
         .reset_password(&live.audit, &op, &id, PasswordChoice::Generate)
         .await
         .map_err(ipc)?;
+    live.user_changed(&r.user_id);
+    live.settle_users().await;
     Ok(PasswordResetView {
         password: shown_once(r.generated_password.as_ref()).unwrap_or_default(),
         user_id: r.user_id,
         lock_cleared: r.lock_cleared,
+        sessions_revoked: r.sessions_revoked as u64,
     })
 }
 
@@ -360,10 +350,31 @@ pub async fn approval_refuse(
     Ok(approval_view(r, &now(), &names(&live)))
 }
 
-// ---- Dormant accounts and batches
+// ---- Bulk actions, dormant accounts and batches
 
-/// Dry run of deactivating the active users with no login for `days` days, stored so it can
-/// run and resume (`rampart:console:batch:{id}`). Nothing changes yet.
+/// Dry run of a bulk action over ticked rows or over the users table's filter (resolved to ids
+/// here). Held in memory until `batch_run`; nothing is written or audited yet.
+#[tauri::command]
+pub async fn bulk_plan(
+    state: State<'_, AppState>,
+    action: BulkActionInput,
+    target: BulkTargetInput,
+) -> CmdResult<BatchPlanView> {
+    let (op, live) = operator(&state).await?;
+    let action = action.into_action().map_err(ipc)?;
+    let target = match target {
+        BulkTargetInput::Ids { ids } => BulkTarget::Ids(ids),
+        BulkTargetInput::Filter { query, except } => BulkTarget::Filter {
+            query: query.to_query(0, 0),
+            except,
+        },
+    };
+    let plan = live.plan_bulk(&op, action, target).await.map_err(ipc)?;
+    Ok(batch_plan_view(&plan, &[], &names(&live)))
+}
+
+/// Dry run of deactivating the active users with no login for `days` days. Held like a bulk
+/// dry run until `batch_run`; nothing changes yet.
 #[tauri::command]
 pub async fn dormant_plan(
     state: State<'_, AppState>,
@@ -372,9 +383,8 @@ pub async fn dormant_plan(
 ) -> CmdResult<BatchPlanView> {
     let (op, live) = operator(&state).await?;
     users::index::require_read(&op).map_err(ipc)?;
-    let acc = live.accounts();
     let t = live.connected.clock.now();
-    let report = acc.dormant(&t, days).await.map_err(ipc)?;
+    let report = live.accounts().dormant(&t, days).await.map_err(ipc)?;
     let ids: Vec<String> = report
         .users
         .into_iter()
@@ -385,15 +395,15 @@ pub async fn dormant_plan(
         .filter(|r| !r.is_empty())
         .unwrap_or_else(|| format!("dormant: no login for {days} days"));
     let action = BatchAction::Deactivate { reason };
-    let plan = acc.plan_batch(&op, action, &ids, &t).await.map_err(ipc)?;
-    acc.start_batch(&live.audit, &op, &plan)
+    let plan = live
+        .plan_bulk(&op, action, BulkTarget::Ids(ids))
         .await
         .map_err(ipc)?;
     Ok(batch_plan_view(&plan, &[], &names(&live)))
 }
 
-/// Run (or resume) a stored batch: each item's result goes to `on_result` as it lands;
-/// `batch_cancel` stops it after the current item.
+/// Run a dry run (stored first, audited) or resume a stored batch: each item's result goes to
+/// `on_result` as it lands; `batch_cancel` stops it after the current item.
 #[tauri::command]
 pub async fn batch_run(
     state: State<'_, AppState>,
@@ -401,7 +411,6 @@ pub async fn batch_run(
     on_result: Channel<BatchResultView>,
 ) -> CmdResult<BatchRunEnd> {
     let (op, live) = operator(&state).await?;
-    let acc = live.accounts();
     let stop = live.batch_stop(&batch_id);
     let on_item = |r: &rampart_domain::batch::ItemResult| {
         let _ = on_result.send(batch_result_view(r));
@@ -410,9 +419,7 @@ pub async fn batch_run(
         on_item: &on_item,
         stop: Some(&stop),
     };
-    let r = acc
-        .run_batch_observed(&live.audit, &op, &batch_id, None, &|_, _| {}, hooks)
-        .await;
+    let r = live.run_bulk(&op, &batch_id, hooks).await;
     live.batch_ended(&batch_id);
     live.settle_users().await;
     Ok(if r.map_err(ipc)?.finished {
@@ -428,25 +435,37 @@ pub async fn batch_cancel(state: State<'_, AppState>, batch_id: String) -> CmdRe
     Ok(live.cancel_batch(&batch_id))
 }
 
+/// A batch with its results so far: a stored one, or a dry run held for this operator.
 #[tauri::command]
 pub async fn batch_show(state: State<'_, AppState>, batch_id: String) -> CmdResult<BatchPlanView> {
     let (op, live) = operator(&state).await?;
     users::index::require_read(&op).map_err(ipc)?;
+    if let Some(plan) = live.held_plan(&batch_id, &op) {
+        return Ok(batch_plan_view(&plan, &[], &names(&live)));
+    }
     let v = live.accounts().show_batch(&batch_id).await.map_err(ipc)?;
     Ok(batch_plan_view(&v.plan, &v.results, &names(&live)))
 }
 
-/// The newest deactivation batch that stopped before its end, to resume.
+/// The newest deactivation batch that stopped before its end, to resume (the dormant panel).
 #[tauri::command]
 pub async fn batch_unfinished(state: State<'_, AppState>) -> CmdResult<Option<BatchPlanView>> {
     let (op, live) = operator(&state).await?;
-    users::index::require_read(&op).map_err(ipc)?;
-    let all = live.accounts().unfinished_batches().await.map_err(ipc)?;
+    let all = live.unfinished_bulk(&op).await.map_err(ipc)?;
     let names = names(&live);
     Ok(all
         .into_iter()
         .find(|v| matches!(v.plan.action, BatchAction::Deactivate { .. }))
         .map(|v| batch_plan_view(&v.plan, &v.results, &names)))
+}
+
+/// Every stored batch that stopped before its end, newest first, without items.
+#[tauri::command]
+pub async fn batches_unfinished(state: State<'_, AppState>) -> CmdResult<Vec<BatchSummaryView>> {
+    let (op, live) = operator(&state).await?;
+    let all = live.unfinished_bulk(&op).await.map_err(ipc)?;
+    let names = names(&live);
+    Ok(all.iter().map(|v| batch_summary_view(v, &names)).collect())
 }
 
 // ---- MFA

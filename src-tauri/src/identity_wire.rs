@@ -3,15 +3,21 @@
 //! stay naive UTC ISO strings as stored; TTLs are seconds at read time.
 
 use chrono::NaiveDateTime;
+use rampart_console::identity::parse_role;
 use rampart_core::access::apikeys::ApiKeyView;
 use rampart_core::access::locks::{LimitsView, Restriction};
 use rampart_core::access::mfa::{EnrollmentShown, MfaCoverage};
 use rampart_core::access::sessions::SessionView;
+use rampart_core::accounts::BatchView;
 use rampart_core::error::{CodeRefusal, IpcError};
-use rampart_core::users::{BuildProgress, UserDetail, UserPage, UserRow, UserSummary};
+use rampart_core::users::{
+    BuildProgress, LastLoginFilter, SearchMode, UserDetail, UserPage, UserQuery, UserRow,
+    UserSummary,
+};
+use rampart_core::CoreError;
 use rampart_domain::apikey::ApiKeyState;
 use rampart_domain::approval::{ApprovalRequest, ApprovalStatus};
-use rampart_domain::batch::{BatchPlan, ItemKind, ItemResult, ItemStatus};
+use rampart_domain::batch::{BatchAction, BatchPlan, ItemKind, ItemResult, ItemStatus};
 use rampart_domain::time::parse_naive_iso;
 use rampart_domain::userindex::SortKey;
 use serde::{Deserialize, Serialize};
@@ -41,6 +47,28 @@ pub struct UsersQueryInput {
     /// Only users with no login for at least this many days (never signed in counts).
     pub dormant_days: Option<u32>,
     pub sort: SortInput,
+}
+
+impl UsersQueryInput {
+    /// The index query for this table query (readable users only: unreadable records have
+    /// their own list).
+    pub fn to_query(&self, offset: u64, limit: u64) -> UserQuery {
+        UserQuery {
+            role: self.role.clone(),
+            active: self.active,
+            mfa: self.mfa,
+            last_login: self
+                .dormant_days
+                .map(|days| LastLoginFilter::NotWithin { days }),
+            unreadable: Some(false),
+            search: Some(self.search.clone()).filter(|s| !s.trim().is_empty()),
+            search_mode: SearchMode::Substring,
+            sort: self.sort.key,
+            descending: matches!(self.sort.dir, SortDir::Desc),
+            offset,
+            limit,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -404,6 +432,9 @@ pub struct StatusChangeView {
 pub struct PasswordResetView {
     pub user_id: String,
     pub lock_cleared: bool,
+    /// Refresh tokens deleted with the reset: the sessions the old password opened.
+    #[ts(type = "number")]
+    pub sessions_revoked: u64,
     pub password: String,
 }
 
@@ -451,15 +482,78 @@ impl std::fmt::Debug for IssuedKeyView {
 
 // ---- Batches
 
+/// A bulk action from the users table; the reason goes into every item's audit event.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum BulkActionInput {
+    Deactivate {
+        reason: String,
+    },
+    /// A promotion to `admin` becomes one four-eyes request per user, never a direct change.
+    ChangeRole {
+        role: String,
+        reason: String,
+    },
+    RevokeSessions {
+        reason: String,
+    },
+}
+
+impl BulkActionInput {
+    pub fn into_action(self) -> Result<BatchAction, CoreError> {
+        Ok(match self {
+            Self::Deactivate { reason } => BatchAction::Deactivate { reason },
+            Self::ChangeRole { role, reason } => BatchAction::ChangeRole {
+                role: parse_role(&role)?,
+                reason: Some(reason),
+            },
+            Self::RevokeSessions { reason } => BatchAction::RevokeSessions {
+                reason: Some(reason),
+            },
+        })
+    }
+}
+
+/// What a bulk action applies to: ticked rows, or everything the table's filter matches (the
+/// Rust side resolves it to ids at dry-run time, capped at `MAX_BATCH_ITEMS`).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BulkTargetInput {
+    Ids {
+        ids: Vec<String>,
+    },
+    Filter {
+        query: UsersQueryInput,
+        /// Rows unticked after "select all matching".
+        except: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchItemKindView {
+    /// `before` becomes `after`.
+    Change,
+    /// Already so: nothing is written.
+    NoChange,
+    /// A promotion to admin: a four-eyes request is filed instead.
+    ApprovalRequest,
+    /// Missing or unreadable user: nothing can be done (`skip` says why).
+    Skip,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct BatchItemView {
     /// The user id (unique within a plan).
     pub id: String,
     /// The user's e-mail when the index knows it.
     pub label: String,
+    pub kind: BatchItemKindView,
+    /// `is_active`, `role` or `sessions` (the refresh-token count).
+    pub field: String,
     pub before: Option<String>,
     pub after: Option<String>,
-    /// Why nothing will be done for this item.
+    /// Why nothing will be done for this item (no change, or the user cannot be read).
     pub skip: Option<String>,
 }
 
@@ -467,8 +561,18 @@ pub struct BatchItemView {
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ItemOutcomeView {
     Ok,
-    Failed { message: String },
-    Skipped { reason: String },
+    /// Already in the wanted state when the item ran: nothing written.
+    Unchanged,
+    /// A four-eyes promotion request was filed (the role is unchanged until approved).
+    Requested {
+        approval_id: String,
+    },
+    Failed {
+        message: String,
+    },
+    Skipped {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -480,8 +584,35 @@ pub struct BatchResultView {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct BatchPlanView {
     pub batch_id: String,
+    /// `deactivate`, `reactivate`, `change_role` or `revoke_sessions`.
+    pub action: String,
+    /// The target role of `change_role`.
+    pub to_role: Option<String>,
+    pub reason: Option<String>,
+    /// The operator's e-mail when the index knows it, else their user id.
+    pub created_by: String,
+    /// Naive UTC ISO, when the dry run was made.
+    pub created_at: String,
     pub items: Vec<BatchItemView>,
     pub results: Vec<BatchResultView>,
+}
+
+/// A stored batch without its items, for the list of unfinished batches.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BatchSummaryView {
+    pub batch_id: String,
+    pub action: String,
+    pub to_role: Option<String>,
+    pub reason: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+    #[ts(type = "number")]
+    pub total: u64,
+    /// Items with a result (of any kind).
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub failed: u64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, TS)]
@@ -491,6 +622,17 @@ pub enum BatchRunEnd {
     Interrupted,
 }
 
+fn to_role(plan: &BatchPlan) -> Option<String> {
+    match &plan.action {
+        BatchAction::ChangeRole { role, .. } => Some(role.as_str().into()),
+        _ => None,
+    }
+}
+
+fn label(names: Names<'_>, id: &str) -> String {
+    names(id).map(|(e, _)| e).unwrap_or_else(|| id.to_string())
+}
+
 pub fn batch_plan_view(
     plan: &BatchPlan,
     results: &[ItemResult],
@@ -498,14 +640,24 @@ pub fn batch_plan_view(
 ) -> BatchPlanView {
     BatchPlanView {
         batch_id: plan.id.clone(),
+        action: plan.action.name().into(),
+        to_role: to_role(plan),
+        reason: plan.action.reason().map(str::to_string),
+        created_by: label(names, &plan.created_by),
+        created_at: plan.created_at.clone(),
         items: plan
             .items
             .iter()
             .map(|i| BatchItemView {
                 id: i.user_id.clone(),
-                label: names(&i.user_id)
-                    .map(|(e, _)| e)
-                    .unwrap_or_else(|| i.user_id.clone()),
+                label: label(names, &i.user_id),
+                kind: match i.kind {
+                    ItemKind::Change => BatchItemKindView::Change,
+                    ItemKind::NoChange => BatchItemKindView::NoChange,
+                    ItemKind::ApprovalRequest => BatchItemKindView::ApprovalRequest,
+                    ItemKind::Skip => BatchItemKindView::Skip,
+                },
+                field: i.field.clone(),
                 before: i.before.clone(),
                 after: i.after.clone(),
                 skip: match i.kind {
@@ -521,12 +673,35 @@ pub fn batch_plan_view(
     }
 }
 
+pub fn batch_summary_view(view: &BatchView, names: Names<'_>) -> BatchSummaryView {
+    let plan = &view.plan;
+    BatchSummaryView {
+        batch_id: plan.id.clone(),
+        action: plan.action.name().into(),
+        to_role: to_role(plan),
+        reason: plan.action.reason().map(str::to_string),
+        created_by: label(names, &plan.created_by),
+        created_at: plan.created_at.clone(),
+        total: plan.items.len() as u64,
+        done: view.results.len() as u64,
+        failed: view
+            .results
+            .iter()
+            .filter(|r| r.status == ItemStatus::Failed)
+            .count() as u64,
+    }
+}
+
 pub fn batch_result_view(r: &ItemResult) -> BatchResultView {
     let outcome = match r.status {
-        ItemStatus::Done | ItemStatus::ApprovalRequested => ItemOutcomeView::Ok,
-        ItemStatus::Unchanged => ItemOutcomeView::Skipped {
-            reason: "unchanged".into(),
+        ItemStatus::Done => ItemOutcomeView::Ok,
+        ItemStatus::ApprovalRequested => match &r.approval_id {
+            Some(id) => ItemOutcomeView::Requested {
+                approval_id: id.clone(),
+            },
+            None => ItemOutcomeView::Ok,
         },
+        ItemStatus::Unchanged => ItemOutcomeView::Unchanged,
         ItemStatus::Skipped => ItemOutcomeView::Skipped {
             reason: r.error.clone().unwrap_or_else(|| "skipped".into()),
         },
@@ -724,9 +899,11 @@ pub struct RateLimitRowView {
     pub count: i64,
     #[ts(type = "number")]
     pub limit: u64,
-    /// 0 for a counter without TTL (CONTRACT §7.7: it limits that IP for ever).
-    #[ts(type = "number")]
-    pub ttl_seconds: u64,
+    /// Seconds left in the window; null for a counter without TTL (CONTRACT §7.7: INCR
+    /// after the key expired made a counter that never resets, so the IP stays limited for
+    /// ever once it reaches the limit).
+    #[ts(type = "number | null")]
+    pub ttl_seconds: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -788,7 +965,7 @@ pub fn access_snapshot(
                 ip: c.ip,
                 count: c.count.unwrap_or(0),
                 limit: c.limit,
-                ttl_seconds: c.ttl_secs.unwrap_or(0),
+                ttl_seconds: c.ttl_secs,
             })
             .collect(),
         low_reputations: limits

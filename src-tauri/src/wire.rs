@@ -136,10 +136,14 @@ pub fn typescript() -> String {
         iw::RevokedView::decl(&cfg),
         iw::IssueKeyInput::decl(&cfg),
         iw::IssuedKeyView::decl(&cfg),
+        iw::BulkActionInput::decl(&cfg),
+        iw::BulkTargetInput::decl(&cfg),
+        iw::BatchItemKindView::decl(&cfg),
         iw::BatchItemView::decl(&cfg),
         iw::ItemOutcomeView::decl(&cfg),
         iw::BatchResultView::decl(&cfg),
         iw::BatchPlanView::decl(&cfg),
+        iw::BatchSummaryView::decl(&cfg),
         iw::BatchRunEnd::decl(&cfg),
         iw::RoleCoverageView::decl(&cfg),
         iw::AdminGapView::decl(&cfg),
@@ -163,6 +167,11 @@ pub fn typescript() -> String {
         out.push_str(d.trim());
         out.push_str("\n\n");
     }
+    // Constants the UI needs to say a limit before asking (the Rust side enforces them).
+    out.push_str(&format!(
+        "/** Most users one bulk batch holds (`rampart_domain::batch::MAX_BATCH_ITEMS`). */\nexport const MAX_BATCH_ITEMS = {};\n",
+        rampart_domain::batch::MAX_BATCH_ITEMS
+    ));
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

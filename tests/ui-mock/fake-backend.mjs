@@ -134,8 +134,36 @@ export function scenario(overrides = {}) {
     },
     users: USERS,
     failures: {},
+    // Bulk actions (src-tauri/src/identity.rs bulk_plan / batch_run): dry runs held by id,
+    // stored once run; per-item delay; ids whose item fails; results after which the "store"
+    // goes away once; refresh-token counts per user for revoke_sessions.
+    batches: {},
+    batchSeq: 0,
+    bulkItemMs: 30,
+    bulkFail: {},
+    bulkBreakAfter: null,
+    sessionsOf: {},
     ...overrides,
   };
+}
+
+/** `n` more users with awkward but valid data, for selections larger than a page. */
+export function manyUsers(n, start = 0) {
+  const roles = ["guest", "basic_user", "premium_user", "guest", "basic_user"];
+  return Array.from({ length: n }, (_, k) => {
+    const i = start + k;
+    const num = String(i).padStart(4, "0");
+    return {
+      id: `user_m${num}`,
+      email: `member.${num}@example.test`,
+      username: i % 7 === 0 ? `회원${num}` : `member${num}`,
+      role: roles[i % roles.length],
+      is_active: i % 9 !== 4,
+      mfa_enabled: i % 4 === 0,
+      last_login: i % 6 === 1 ? null : "2026-10-01T09:00:00.000000",
+      created_at: "2026-05-05T05:05:05.000000",
+    };
+  });
 }
 
 /** Runs in the page. */
@@ -173,6 +201,31 @@ export function installFakeBackend(initial) {
       },
     };
   };
+
+  const matching = (users, q) => {
+    const needle = q.search.trim().toLowerCase();
+    return users.filter(
+      (u) =>
+        (!needle || u.email.toLowerCase().includes(needle) || u.username.toLowerCase().includes(needle)) &&
+        (q.role === null || u.role === q.role) &&
+        (q.active === null || u.is_active === q.active) &&
+        (q.mfa === null || u.mfa_enabled === q.mfa),
+    );
+  };
+  // What the Rust side's plan_item says (crates/domain/src/batch.rs).
+  const planItem = (action, u, id) => {
+    const field = action.action === "deactivate" ? "is_active" : action.action === "change_role" ? "role" : "sessions";
+    if (!u) return { id, label: id, kind: "skip", field, before: null, after: null, skip: "no such user" };
+    const item = (kind, before, after) => ({ id, label: u.email, kind, field, before, after, skip: kind === "no_change" ? "no change" : null });
+    if (action.action === "deactivate") return u.is_active ? item("change", "True", "False") : item("no_change", "False", "False");
+    if (action.action === "change_role") {
+      if (u.role === action.role) return item("no_change", u.role, u.role);
+      return item(action.role === "admin" ? "approval_request" : "change", u.role, action.role);
+    }
+    const n = fake.state.sessionsOf[id] ?? 0;
+    return item(n === 0 ? "no_change" : "change", String(n), "0");
+  };
+  const batchView = (b) => ({ ...b.plan, results: b.results.map((r) => ({ id: r.id, outcome: r.outcome })) });
 
   window.__rampartMocks.mockIPC(async (cmd, args) => {
     const s = fake.state;
@@ -261,15 +314,7 @@ export function installFakeBackend(initial) {
       case "users_index_progress":
         return progress();
       case "users_page": {
-        const q = args.query;
-        const needle = q.search.trim().toLowerCase();
-        const rows = s.users.filter(
-          (u) =>
-            (!needle || u.email.toLowerCase().includes(needle) || u.username.toLowerCase().includes(needle)) &&
-            (q.role === null || u.role === q.role) &&
-            (q.active === null || u.is_active === q.active) &&
-            (q.mfa === null || u.mfa_enabled === q.mfa),
-        );
+        const rows = matching(s.users, args.query);
         const p = progress();
         return { total: rows.length, rows: rows.slice(args.offset, args.offset + args.limit), unreadable: 1, complete: true, scanned: p.scanned, estimated: p.estimate, progress: p };
       }
@@ -295,11 +340,106 @@ export function installFakeBackend(initial) {
       case "approvals_list":
         return { pending: [], history: [], unreadable: [] };
       case "mfa_coverage":
-        return { roles: [{ role: "admin", total: 1, enabled: 1 }, { role: "premium_user", total: 1, enabled: 0 }, { role: "basic_user", total: 1, enabled: 0 }, { role: "guest", total: 1, enabled: 0 }], admins_without_mfa: [], unreadable: 1 };
+        return (
+          s.mfaCoverage ?? { roles: [{ role: "admin", total: 1, enabled: 1 }, { role: "premium_user", total: 1, enabled: 0 }, { role: "basic_user", total: 1, enabled: 0 }, { role: "guest", total: 1, enabled: 0 }], admins_without_mfa: [], unreadable: 1 }
+        );
       case "access_snapshot":
-        return { account_locks: [], ip_blocks: [], rate_limits: [], low_reputations: [] };
+        return s.access ?? { account_locks: [], ip_blocks: [], rate_limits: [], low_reputations: [] };
+      case "user_reset_password": {
+        // The Rust side deletes the user's refresh tokens with the reset (sessions_revoked).
+        const n = s.sessionsOf[args.id] ?? 0;
+        s.sessionsOf[args.id] = 0;
+        return { user_id: args.id, lock_cleared: false, sessions_revoked: n, password: "Generated-Pass-0042-xyz" };
+      }
       case "batch_unfinished":
         return null;
+      case "bulk_plan": {
+        const { action, target } = args;
+        if (!s.session?.capabilities.includes("administer_identity"))
+          throw err("forbidden", `not allowed: the console role ${s.session?.role} may not run bulk actions`);
+        if (s.session.read_only) throw err("read_only", "the profile for `prod-ro` is read-only; refused to run a bulk action");
+        if (!action.reason.trim()) throw err("validation", "invalid input: give a reason; it is kept in the audit log with every item");
+        let ids;
+        if (target.kind === "ids") ids = target.ids;
+        else {
+          const except = new Set(target.except);
+          ids = matching(s.users, target.query)
+            .map((u) => u.id)
+            .filter((id) => !except.has(id));
+          if (ids.length > 10000) throw err("validation", `invalid input: ${ids.length} users match the filter; a batch holds at most 10000: narrow the filter`);
+        }
+        const items = ids.map((id) => planItem(action, s.users.find((u) => u.id === id), id));
+        s.batchSeq += 1;
+        const plan = {
+          batch_id: `b_${String(s.batchSeq).padStart(9, "0")}`,
+          action: action.action,
+          to_role: action.action === "change_role" ? action.role : null,
+          reason: action.reason,
+          created_by: s.session.email,
+          created_at: "2026-11-24T01:00:00.000000",
+          items,
+          results: [],
+        };
+        s.batches[plan.batch_id] = { plan, results: [], stored: false, stop: false };
+        return plan;
+      }
+      case "batch_run": {
+        const b = s.batches[args.batchId];
+        if (!b) throw err("not_found", `not found: no batch ${args.batchId}`);
+        b.stored = true;
+        b.stop = false;
+        let index = 0;
+        const send = (message) => window.__TAURI_INTERNALS__.runCallback(args.onResult.id, { index: index++, message });
+        const done = new Set(b.results.map((r) => r.id));
+        for (const item of b.plan.items) {
+          if (done.has(item.id)) continue;
+          if (b.stop) return "interrupted";
+          if (s.bulkBreakAfter !== null && b.results.length >= s.bulkBreakAfter) {
+            s.bulkBreakAfter = null;
+            throw err("unavailable", "redis://127.0.0.1:6379 is unreachable: Connection reset by peer");
+          }
+          await wait(s.bulkItemMs);
+          const u = s.users.find((x) => x.id === item.id);
+          let outcome;
+          if (s.bulkFail[item.id]) outcome = { status: "failed", message: s.bulkFail[item.id] };
+          else if (item.kind === "skip" || !u) outcome = { status: "skipped", reason: `not found: no user ${item.id}` };
+          else if (item.kind === "no_change") outcome = { status: "unchanged" };
+          else if (item.kind === "approval_request") outcome = { status: "requested", approval_id: `apr_${item.id}` };
+          else {
+            outcome = { status: "ok" };
+            if (b.plan.action === "deactivate") u.is_active = false;
+            if (b.plan.action === "change_role") u.role = b.plan.to_role;
+            if (b.plan.action === "revoke_sessions") s.sessionsOf[item.id] = 0;
+          }
+          b.results.push({ id: item.id, outcome });
+          send({ id: item.id, outcome });
+        }
+        return "done";
+      }
+      case "batch_cancel": {
+        const b = s.batches[args.batchId];
+        if (b) b.stop = true;
+        return Boolean(b);
+      }
+      case "batch_show": {
+        const b = s.batches[args.batchId];
+        if (!b) throw err("not_found", `not found: no batch ${args.batchId}`);
+        return batchView(b);
+      }
+      case "batches_unfinished":
+        return Object.values(s.batches)
+          .filter((b) => b.stored && b.results.length < b.plan.items.length)
+          .map((b) => ({
+            batch_id: b.plan.batch_id,
+            action: b.plan.action,
+            to_role: b.plan.to_role,
+            reason: b.plan.reason,
+            created_by: b.plan.created_by,
+            created_at: b.plan.created_at,
+            total: b.plan.items.length,
+            done: b.results.length,
+            failed: b.results.filter((r) => r.outcome.status === "failed").length,
+          }));
       default:
         // What Tauri answers for a command the app did not register.
         throw `Command ${cmd} not found`;

@@ -424,7 +424,7 @@ describe("API keys and sessions in the user detail", () => {
     }
   });
 
-  test("create user from the users page, and a bulk role change hands its choice to the caller", async () => {
+  test("create user from the users page, and a bulk role change shows its dry run", async () => {
     const app = await open("identity");
     try {
       const p = app.page;
@@ -437,9 +437,10 @@ describe("API keys and sessions in the user detail", () => {
       await p.getByTestId("role-guest").check();
       await p.getByTestId("role-reason").fill("Trial period ended for these users");
       await p.getByTestId("role-submit").click();
-      const bulk = await p.evaluate(() => window.__harness.bulk);
-      assert.deepEqual(bulk.choice, { role: "guest", reason: "Trial period ended for these users" });
-      assert.deepEqual(bulk.target, { kind: "ids", ids: ["u0000001", "u0000002"] });
+      await p.getByTestId("bulk-panel").waitFor();
+      assert.equal(await p.getByTestId("bulk-panel").getAttribute("data-action"), "change_role");
+      assert.ok((await calls(p)).includes("bulk-plan change_role ids"), "the dry run over the two picked ids");
+      assert.equal(Number(await p.getByTestId("batch-will-change").getAttribute("data-value")) + Number(await p.getByTestId("batch-will-skip").getAttribute("data-value")), 2);
     } finally {
       await app.close();
     }

@@ -5,7 +5,7 @@
 // auditors see everything read-only (the core refuses writes anyway).
 import { useEffect, useMemo, useState } from "react";
 import type { IpcError } from "../platform";
-import { accessApi, approvalsApi, dormantApi, mfaApi, userAdminApi, usersApi } from "../platform/identity";
+import { accessApi, approvalsApi, bulkApi, dormantApi, mfaApi, userAdminApi, usersApi } from "../platform/identity";
 import { useT } from "../i18n";
 import { ConfirmDialog } from "../shared/ConfirmDialog";
 import { ErrorBanner } from "../shared/ErrorBanner";
@@ -40,7 +40,7 @@ export function UsersRoute() {
   const t = useT();
   const { canWrite, hooks } = useRights();
   const apis = useMemo(
-    () => ({ users: usersApi(hooks), admin: userAdminApi(hooks), mfa: mfaApi(hooks), dormant: dormantApi(hooks) }),
+    () => ({ users: usersApi(hooks), admin: userAdminApi(hooks), mfa: mfaApi(hooks), dormant: dormantApi(hooks), bulk: bulkApi(hooks) }),
     // The hooks close over the shell's handler, stable for the session.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [],
@@ -49,7 +49,7 @@ export function UsersRoute() {
   const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<IpcError | null>(null);
-  const [password, setPassword] = useState<{ email: string; value: string; lockCleared: boolean } | null>(null);
+  const [password, setPassword] = useState<{ email: string; value: string; lockCleared: boolean; sessions: number } | null>(null);
   // A finished action re-mounts the table so it reads the changed row (the index already has it).
   const [generation, setGeneration] = useState(0);
 
@@ -103,6 +103,7 @@ export function UsersRoute() {
           canWrite={canWrite}
           admin={canWrite ? apis.admin : undefined}
           mfa={canWrite ? apis.mfa : undefined}
+          bulk={canWrite ? apis.bulk : undefined}
           onAction={canWrite ? (action, user) => setPending({ action, user }) : undefined}
         />
       ) : (
@@ -137,7 +138,7 @@ export function UsersRoute() {
           onConfirm={() =>
             void run(async () => {
               const r = await apis.admin.resetPassword(p.user.id);
-              setPassword({ email, value: r.password, lockCleared: r.lock_cleared });
+              setPassword({ email, value: r.password, lockCleared: r.lock_cleared, sessions: r.sessions_revoked });
             })
           }
           testid="idm-reset"
@@ -167,7 +168,11 @@ export function UsersRoute() {
       <OneTimeSecret
         open={password !== null}
         title={t("idm.reset.shown", { email: password?.email ?? "" })}
-        context={password?.lockCleared ? t("idm.reset.lock_cleared") : undefined}
+        context={
+          password
+            ? [t("idm.reset.sessions", { count: password.sessions }), password.lockCleared ? t("idm.reset.lock_cleared") : null].filter(Boolean).join(" ")
+            : undefined
+        }
         items={password ? [password.value] : []}
         onClose={() => setPassword(null)}
         testid="idm-password"

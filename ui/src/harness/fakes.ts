@@ -175,6 +175,8 @@ export const FAKE_ACCESS: AccessSnapshot = {
     { endpoint_type: "auth", ip: "203.0.113.7", count: 10, limit: 10, ttl_seconds: 41 },
     { endpoint_type: "default", ip: "198.51.100.20", count: 37, limit: 100, ttl_seconds: 12 },
     { endpoint_type: "sensitive", ip: "2001:db8::5", count: 2, limit: 5, ttl_seconds: 55 },
+    // INCR after the window expired (CONTRACT §7.7): no TTL, never resets.
+    { endpoint_type: "auth", ip: "192.0.2.99", count: 10, limit: 10, ttl_seconds: null },
   ],
   low_reputations: [
     { ip: "203.0.113.7", score: 0.2, ttl_seconds: 3400 },

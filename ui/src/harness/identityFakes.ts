@@ -10,6 +10,8 @@ import {
   ROLE_PERMISSIONS,
   type ApiKeyRow,
   type BatchPlan,
+  type BulkApi,
+  type BulkTarget,
   type DormantApi,
   type SessionRow,
   type UserAdminApi,
@@ -17,7 +19,7 @@ import {
   type UsersApi,
 } from "../features/users/api";
 import { DEFAULT_QUERY } from "../features/users/api";
-import type { ItemOutcome } from "../shared/BatchPreview";
+import type { BatchItem, ItemOutcome } from "../shared/BatchPreview";
 import type { QrMatrix } from "../shared/QrCode";
 import { BASE, fakeUser, naive } from "./fakes";
 
@@ -232,12 +234,19 @@ export function fakeDormant(users: UsersApi, opts: { failAt: number; breakAt: nu
     const page = await users.page({ ...DEFAULT_QUERY, dormant_days: days, sort: { key: "last_login", dir: "asc" } }, 0, 500, signal);
     return {
       batch_id: id,
+      action: "deactivate",
+      to_role: null,
+      reason: `dormant: no login for ${days} days`,
+      created_by: OPERATOR,
+      created_at: naive(BASE),
       items: page.rows.map((u) => ({
         id: u.id,
         label: u.email,
-        before: u.is_active ? "active" : null,
-        after: u.is_active ? "inactive" : null,
-        skip: u.is_active ? null : "already inactive",
+        kind: u.is_active ? "change" : "no_change",
+        field: "is_active",
+        before: u.is_active ? "True" : "False",
+        after: "False",
+        skip: u.is_active ? null : "no change",
       })),
       results: [],
     };
@@ -341,6 +350,99 @@ export function fakeMfa(qr: QrMatrix, secret: string): MfaApi {
     reset: async (userId, reason) => {
       calls().push(`mfa-reset ${userId} ${reason}`);
       await sleep(60);
+    },
+  };
+}
+
+/** Bulk actions over the fake users: ids, or a filter resolved over every matching user (as
+ *  the Rust side does at dry-run time); item `failAt` of a run fails; a promotion to admin
+ *  becomes an approval request. */
+export function fakeBulk(users: UsersApi, opts: { failAt: number } = { failAt: 2 }): BulkApi {
+  const batches = new Map<string, { plan: BatchPlan; results: Map<string, ItemOutcome> }>();
+  const view = (id: string): BatchPlan => {
+    const b = batches.get(id);
+    if (!b) throw ipc("not_found", `not found: no batch ${id}`);
+    return { ...b.plan, results: [...b.results].map(([rid, outcome]) => ({ id: rid, outcome })) };
+  };
+  const rows = async (target: BulkTarget, signal: AbortSignal): Promise<UserRow[]> => {
+    if (target.kind === "filter") {
+      const first = await users.page(target.query, 0, 1, signal);
+      if (first.total > 10_000) throw ipc("validation", `invalid input: ${first.total} users match the filter; a batch holds at most 10000: narrow the filter`);
+      const all = await users.page(target.query, 0, first.total, signal);
+      const except = new Set(target.except);
+      return all.rows.filter((u) => !except.has(u.id));
+    }
+    const found: UserRow[] = [];
+    for (const id of target.ids) found.push((await users.detail(id, signal)).user);
+    return found;
+  };
+  return {
+    async plan(action, target, signal) {
+      calls().push(`bulk-plan ${action.action} ${target.kind}`);
+      const list = await rows(target, signal);
+      const field = action.action === "deactivate" ? "is_active" : action.action === "change_role" ? "role" : "sessions";
+      const items: BatchItem[] = list.map((u, k) => {
+        const base = { id: u.id, label: u.email, field };
+        if (action.action === "deactivate")
+          return u.is_active ? { ...base, kind: "change", before: "True", after: "False" } : { ...base, kind: "no_change", before: "False", after: "False", skip: "no change" };
+        if (action.action === "change_role") {
+          if (u.role === action.role) return { ...base, kind: "no_change", before: u.role, after: u.role, skip: "no change" };
+          return { ...base, kind: action.role === "admin" ? "approval_request" : "change", before: u.role, after: action.role };
+        }
+        const n = k % 4;
+        return n === 0 ? { ...base, kind: "no_change", before: "0", after: "0", skip: "no change" } : { ...base, kind: "change", before: String(n), after: "0" };
+      });
+      const plan: BatchPlan = {
+        batch_id: `b_${hex(9)}`,
+        action: action.action,
+        to_role: action.action === "change_role" ? action.role : null,
+        reason: action.reason,
+        created_by: OPERATOR,
+        created_at: naive(BASE),
+        items,
+        results: [],
+      };
+      batches.set(plan.batch_id, { plan, results: new Map() });
+      return plan;
+    },
+    async run(batchId, onResult, signal) {
+      calls().push(`bulk-run ${batchId}`);
+      const b = batches.get(batchId);
+      if (!b) throw ipc("not_found", `not found: no batch ${batchId}`);
+      for (const [k, it] of b.plan.items.entries()) {
+        if (b.results.has(it.id)) continue;
+        if (signal.aborted) return "interrupted";
+        await sleep(25);
+        const outcome: ItemOutcome =
+          k === opts.failAt
+            ? { status: "failed", message: "conflict: user:" + it.id + " changed 20 times while the role was written; try again" }
+            : it.kind === "no_change"
+              ? { status: "unchanged" }
+              : it.kind === "approval_request"
+                ? { status: "requested", approval_id: `apr_${hex(6)}` }
+                : { status: "ok" };
+        b.results.set(it.id, outcome);
+        onResult(it.id, outcome);
+      }
+      return "done";
+    },
+    async unfinished() {
+      return [...batches.values()]
+        .filter((b) => b.results.size > 0 && b.results.size < b.plan.items.length)
+        .map((b) => ({
+          batch_id: b.plan.batch_id,
+          action: b.plan.action,
+          to_role: b.plan.to_role,
+          reason: b.plan.reason,
+          created_by: b.plan.created_by,
+          created_at: b.plan.created_at,
+          total: b.plan.items.length,
+          done: b.results.size,
+          failed: [...b.results.values()].filter((o) => o.status === "failed").length,
+        }));
+    },
+    async show(batchId) {
+      return view(batchId);
     },
   };
 }

@@ -21,7 +21,7 @@ import { CreateUserDialog } from "../features/users/CreateUserDialog";
 import { DormantPanel } from "../features/users/DormantPanel";
 import { RoleChangeDialog } from "../features/users/RoleChangeDialog";
 import { delayed, fakeAccessApi, fakeUser, fakeUsersApi, harnessLog } from "./fakes";
-import { fakeApprovals, fakeDormant, fakeIdentity, fakeMfa, OPERATOR } from "./identityFakes";
+import { fakeApprovals, fakeBulk, fakeDormant, fakeIdentity, fakeMfa, OPERATOR } from "./identityFakes";
 import "./harness.css";
 
 const params = new URLSearchParams(location.search);
@@ -316,7 +316,7 @@ function View() {
     case "identity": {
       const apis = useMemo(() => {
         const id = fakeIdentity(fakeUsersApi({ total: num("n", 200), delay: 20 }));
-        return { ...id, mfa: fakeMfa(qrParam(), SECRET) };
+        return { ...id, mfa: fakeMfa(qrParam(), SECRET), bulk: fakeBulk(id.users, { failAt: num("fail", 2) }) };
       }, []);
       return (
         <div className="harness-shell">
@@ -325,7 +325,7 @@ function View() {
             admin={apis.admin}
             mfa={apis.mfa}
             canWrite={params.get("write") !== "0"}
-            onBulk={(a, target, choice) => ((window.__harness as Record<string, unknown>).bulk = { a, target, choice })}
+            bulk={apis.bulk}
             onAction={(a) => ((window.__harness as Record<string, unknown>).action = a)}
             copy={noCopy}
             print={noPrint}
@@ -337,7 +337,7 @@ function View() {
       const api = useMemo(() => fakeUsersApi({ total: num("n", 1_000_000), delay: num("delay", 30), indexing: params.get("indexing") === "1" }), []);
       return (
         <div className="harness-shell">
-          <UsersPage api={api} canWrite={params.get("write") !== "0"} onBulk={(a, target) => ((window.__harness as Record<string, unknown>).bulk = { a, target })} onAction={() => undefined} />
+          <UsersPage api={api} canWrite={params.get("write") !== "0"} onAction={() => undefined} />
         </div>
       );
     }

@@ -16,7 +16,9 @@ import type {
   BatchPlanView,
   BatchResultView,
   BatchRunEnd,
+  BatchSummaryView,
   BuildProgress,
+  BulkTargetInput,
   ConfirmResultView,
   CreateUserResultView,
   EnrollmentView,
@@ -35,6 +37,8 @@ import type {
 } from "./generated/wire";
 import type {
   ApiKeyState,
+  BatchRunner,
+  BulkApi,
   CreateUserResult,
   DormantApi,
   UserAdminApi,
@@ -136,11 +140,9 @@ export function userAdminApi(hooks: AdapterHooks = {}): UserAdminApi & {
   };
 }
 
-/** Dormant accounts: a stored dry run, then a resumable run reporting each result. */
-export function dormantApi(hooks: AdapterHooks = {}): DormantApi {
-  const call = caller(hooks);
+/** Runs (or resumes) a batch, each result arriving through a channel as it lands. */
+function batchRunner(call: ReturnType<typeof caller>): BatchRunner {
   return {
-    planDeactivate: (days, reason, signal) => call<BatchPlanView>("dormant_plan", { days, reason }, signal),
     run(batchId, onResult, signal) {
       const channel = new Channel<BatchResultView>((r) => onResult(r.id, r.outcome));
       // Aborting asks the Rust side to stop after the current item; the run then resolves
@@ -151,7 +153,33 @@ export function dormantApi(hooks: AdapterHooks = {}): DormantApi {
         signal.removeEventListener("abort", stop),
       );
     },
+  };
+}
+
+/** Dormant accounts: a dry run, then a resumable run reporting each result. */
+export function dormantApi(hooks: AdapterHooks = {}): DormantApi {
+  const call = caller(hooks);
+  return {
+    ...batchRunner(call),
+    planDeactivate: (days, reason, signal) => call<BatchPlanView>("dormant_plan", { days, reason }, signal),
     unfinished: (signal) => call<BatchPlanView | null>("batch_unfinished", undefined, signal),
+  };
+}
+
+/** Bulk actions from the users table: dry run over ids or a filter, run, resume. */
+export function bulkApi(hooks: AdapterHooks = {}): BulkApi {
+  const call = caller(hooks);
+  return {
+    ...batchRunner(call),
+    plan(action, target, signal) {
+      const t: BulkTargetInput =
+        target.kind === "ids"
+          ? target
+          : { kind: "filter", query: { ...target.query, sort: { key: target.query.sort.key, dir: target.query.sort.dir } }, except: target.except };
+      return call<BatchPlanView>("bulk_plan", { action, target: t }, signal);
+    },
+    unfinished: (signal) => call<BatchSummaryView[]>("batches_unfinished", undefined, signal),
+    show: (batchId, signal) => call<BatchPlanView>("batch_show", { batchId }, signal),
   };
 }
 

@@ -85,6 +85,7 @@ export function LocksPage(props: { api: AccessApi; canWrite?: boolean }) {
 
   const d = snap?.data;
   const readAt = snap?.readAt ?? 0;
+  const noTtl = d ? d.rate_limits.filter((r) => r.ttl_seconds === null).length : 0;
   const ipValid = isIp(blockIp.trim());
   return (
     <div className="page" data-testid="locks-page" aria-busy={loading}>
@@ -167,6 +168,14 @@ export function LocksPage(props: { api: AccessApi; canWrite?: boolean }) {
               <h2 className="panel-title panel-pad" id="rl-title">
                 {t("access.rate_limits")}
               </h2>
+              {noTtl > 0 && (
+                <div className="banner banner-warn rl-no-ttl" role="note" data-testid="rl-no-ttl" data-value={noTtl}>
+                  <div className="banner-body">
+                    <div className="banner-title">{t("access.no_ttl.title", { count: f.number(noTtl) })}</div>
+                    <div className="banner-message">{t("access.no_ttl.body")}</div>
+                  </div>
+                </div>
+              )}
               <Table<RateLimitRow>
                 rows={d.rate_limits}
                 rowKey={(r) => `${r.endpoint_type}:${r.ip}`}
@@ -187,7 +196,19 @@ export function LocksPage(props: { api: AccessApi; canWrite?: boolean }) {
                       </span>
                     ),
                   },
-                  { key: "left", header: t("access.window_left"), numeric: true, cell: (r) => <Countdown ttlSeconds={r.ttl_seconds} readAt={readAt} /> },
+                  {
+                    key: "left",
+                    header: t("access.window_left"),
+                    numeric: true,
+                    cell: (r) =>
+                      r.ttl_seconds === null ? (
+                        <span className="rl-never" data-testid={`rl-left-${r.endpoint_type}-${r.ip}`} data-value="none" title={t("access.no_ttl.cell")}>
+                          {t("time.no_expiry")} <Badge tone="warn">{t("access.no_ttl.badge")}</Badge>
+                        </span>
+                      ) : (
+                        <Countdown ttlSeconds={r.ttl_seconds} readAt={readAt} testid={`rl-left-${r.endpoint_type}-${r.ip}`} />
+                      ),
+                  },
                 ]}
               />
             </section>

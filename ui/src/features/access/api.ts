@@ -28,7 +28,8 @@ export interface RateLimitRow {
   count: number;
   /** the limit the service applies to this type (CONTRACT §5.3) */
   limit: number;
-  ttl_seconds: number;
+  /** null: the counter has no TTL and never resets (CONTRACT §7.7), a weakness of the data */
+  ttl_seconds: number | null;
 }
 
 export interface ReputationRow {

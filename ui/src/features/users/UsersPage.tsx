@@ -1,15 +1,20 @@
 // Every user of the store in one table that stays usable at a million rows: filters and search
 // (as you type; a keystroke cancels the request of the one before), the index's progress while
 // the first full scan runs, row selection for bulk actions (ids, or "everything matching" sent
-// as the filter), and the selected user's detail beside the table.
+// as the filter and resolved to ids by the Rust side at dry-run time), and the selected user's
+// detail beside the table. A bulk action asks for its reason (and role), shows the Rust side's
+// dry run, then runs with a result per item (BulkPanel); batches that stopped before their end
+// are listed with a Resume button.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { toIpcError } from "../../platform";
+import { toIpcError, type IpcError } from "../../platform";
 import { useT, type MessageKey } from "../../i18n";
 import { Badge } from "../../shared/Badge";
 import { EmptyState } from "../../shared/EmptyState";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { useFormat } from "../../shared/format";
-import { ProgressBar } from "../../shared/Progress";
+import { ProgressBar, Spinner } from "../../shared/Progress";
+import { MAX_BATCH_ITEMS } from "../../platform/generated/wire";
+import { ReasonDialog } from "../../shared/ReasonDialog";
 import { NO_SELECTION, selectedCount, selectMatching, type Selection } from "../../shared/selection";
 import { Time } from "../../shared/Time";
 import { VirtualTable, type VColumn } from "../../shared/VirtualTable";
@@ -17,17 +22,24 @@ import {
   DEFAULT_QUERY,
   queryKey,
   SERVICE_ROLES,
+  type BatchPlan,
+  type BatchSummary,
+  type BulkAction,
+  type BulkActionInput,
+  type BulkApi,
+  type BulkTarget,
   type UnreadableUser,
   type UserPage,
   type UserQuery,
   type UserRow,
   type UserSortKey,
-  type ServiceRole,
   type UserAdminApi,
   type UsersApi,
 } from "./api";
 import type { MfaApi } from "../mfa/api";
 import type { CopyText } from "../../shared/SecretText";
+import { ActionError } from "./actionError";
+import { BulkPanel } from "./BulkPanel";
 import { CreateUserDialog } from "./CreateUserDialog";
 import { RoleChangeDialog } from "./RoleChangeDialog";
 import { UserDetailPanel, type UserAction } from "./UserDetailPanel";
@@ -35,12 +47,9 @@ import "./users.css";
 
 export type { UserAction } from "./UserDetailPanel";
 
-export type BulkAction = "deactivate" | "change_role" | "revoke_sessions";
+export type { BulkAction, BulkTarget } from "./api";
 
-/** What a bulk action applies to: picked ids, or the filter itself (minus unticked rows). */
-export type BulkTarget =
-  | { kind: "ids"; ids: string[] }
-  | { kind: "filter"; query: UserQuery; except: string[]; total: number };
+const BULK_ACTIONS: readonly BulkAction[] = ["deactivate", "change_role", "revoke_sessions"];
 
 const DORMANT_CHOICES = [30, 60, 90, 180, 365] as const;
 /** While the index is still scanning, the table re-reads its rows this often. */
@@ -51,9 +60,8 @@ export function UsersPage(props: {
   /** false on a read-only profile or for an auditor: no selection, no actions */
   canWrite?: boolean;
   onAction?: (action: UserAction, user: UserRow) => void;
-  /** a bulk role change carries the role and reason chosen in RoleChangeDialog (when `admin`
-   *  is given; without it the caller asks) */
-  onBulk?: (action: BulkAction, target: BulkTarget, choice?: { role: ServiceRole; reason: string }) => void;
+  /** bulk actions over the selection (dry run, run, resume); without it, no bulk buttons */
+  bulk?: BulkApi;
   initialQuery?: UserQuery;
   /** create user, role change, sessions and API keys run in the page's dialogs when given */
   admin?: UserAdminApi;
@@ -71,9 +79,26 @@ export function UsersPage(props: {
   const [selection, setSelection] = useState<Selection>(NO_SELECTION);
   const [open, setOpen] = useState<UserRow | null>(null);
   const [creating, setCreating] = useState(false);
-  const [bulkRole, setBulkRole] = useState<BulkTarget | null>(null);
+  // Bulk: the dialog asking for the reason (and role), the dry run under way, the open batch.
+  const [asking, setAsking] = useState<{ action: BulkAction; target: BulkTarget; count: number } | null>(null);
+  const [planning, setPlanning] = useState(false);
+  const [planError, setPlanError] = useState<IpcError | null>(null);
+  const [batch, setBatch] = useState<{ plan: BatchPlan; autoRun: boolean } | null>(null);
+  const [unfinished, setUnfinished] = useState<BatchSummary[]>([]);
+  const [unfinishedRev, setUnfinishedRev] = useState(0);
   const key = queryKey(query);
   const canWrite = props.canWrite ?? false;
+  const bulk = canWrite ? props.bulk : undefined;
+
+  useEffect(() => {
+    if (!bulk) return;
+    const c = new AbortController();
+    bulk.unfinished(c.signal).then(
+      (list) => !c.signal.aborted && setUnfinished(list),
+      () => undefined,
+    );
+    return () => c.abort();
+  }, [bulk, unfinishedRev]);
 
   const api = props.api;
   const fetchUsers = useCallback(
@@ -174,9 +199,46 @@ export function UsersPage(props: {
   const count = selectedCount(selection);
   const total = meta?.total ?? null;
   const target = (): BulkTarget =>
-    selection.kind === "ids"
-      ? { kind: "ids", ids: [...selection.ids] }
-      : { kind: "filter", query, except: [...selection.except], total: selection.total };
+    selection.kind === "ids" ? { kind: "ids", ids: [...selection.ids] } : { kind: "filter", query, except: [...selection.except] };
+  const tooMany = count > MAX_BATCH_ITEMS;
+
+  const askBulk = (action: BulkAction) => {
+    setPlanError(null);
+    setAsking({ action, target: target(), count });
+  };
+  const planBulk = async (input: BulkActionInput, on: BulkTarget) => {
+    if (!bulk) return;
+    setPlanning(true);
+    setPlanError(null);
+    try {
+      const plan = await bulk.plan(input, on, new AbortController().signal);
+      setAsking(null);
+      setBatch({ plan, autoRun: false });
+    } catch (e) {
+      setPlanError(toIpcError(e));
+    } finally {
+      setPlanning(false);
+    }
+  };
+  const resume = async (id: string) => {
+    if (!bulk) return;
+    setPlanError(null);
+    try {
+      const plan = await bulk.show(id, new AbortController().signal);
+      setBatch({ plan, autoRun: true });
+    } catch (e) {
+      setPlanError(toIpcError(e));
+    }
+  };
+  const closeBatch = (ran: boolean) => {
+    setBatch(null);
+    if (ran) {
+      // The batch changed users: the table re-reads them, and the selection has served.
+      setSelection(NO_SELECTION);
+      setRevision((r) => r + 1);
+    }
+    setUnfinishedRev((r) => r + 1);
+  };
 
   return (
     <div className="page page-fill users-page" data-testid="users-page">
@@ -211,6 +273,35 @@ export function UsersPage(props: {
         </div>
       )}
 
+      {bulk && !batch && unfinished.length > 0 && (
+        <div className="banner banner-warn bulk-unfinished" role="status" data-testid="bulk-unfinished" data-count={unfinished.length}>
+          <div className="banner-body">
+            <div className="banner-title">{t("bulk.unfinished.title")}</div>
+            <div className="banner-message">{t("bulk.unfinished.body")}</div>
+            <ul className="bulk-unfinished-list">
+              {unfinished.map((b) => (
+                <li key={b.batch_id} data-testid={`bulk-unfinished-${b.batch_id}`}>
+                  <span className="bulk-unfinished-what">{t(`bulk.title.${b.action}` as MessageKey, { role: b.to_role ?? "" })}</span>
+                  <span className="num">{t("bulk.unfinished.progress", { done: f.number(b.done), total: f.number(b.total) })}</span>
+                  {b.failed > 0 && <Badge tone="danger">{t("bulk.unfinished.failed", { count: f.number(b.failed) })}</Badge>}
+                  <span className="muted bulk-unfinished-by">
+                    {b.created_by} · <Time iso={b.created_at} />
+                  </span>
+                  <button type="button" className="btn btn-small btn-primary" onClick={() => void resume(b.batch_id)} data-testid="bulk-resume">
+                    {t("bulk.resume")}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+      {!asking && planError && <ActionError error={planError} testid="bulk-plan-error" />}
+
+      {batch && bulk ? (
+        <BulkPanel key={batch.plan.batch_id} api={bulk} plan={batch.plan} autoRun={batch.autoRun} onClose={closeBatch} />
+      ) : (
+        <>
       <div className="filter-bar" role="search">
         <input
           type="search"
@@ -294,7 +385,9 @@ export function UsersPage(props: {
         <div className="selection-bar" data-testid="users-selection" data-kind={selection.kind} data-count={count}>
           <span className="selection-count">
             {selection.kind === "matching"
-              ? t("users.selected.matching", { count: f.number(count) })
+              ? selection.except.size > 0
+                ? t("users.selected.matching_except", { count: f.number(count), total: f.number(selection.total) })
+                : t("users.selected.matching", { count: f.number(count) })
               : t("users.selected", { count: f.number(count) })}
           </span>
           {selection.kind === "ids" && total !== null && total > count && (
@@ -306,13 +399,24 @@ export function UsersPage(props: {
             {t("users.select_clear")}
           </button>
           <span className="spacer" />
-          {props.onBulk &&
-            (["deactivate", "change_role", "revoke_sessions"] as const).map((a) => (
+          {bulk && tooMany && (
+            <span className="field-error" role="alert" data-testid="users-bulk-too-many">
+              {t("users.bulk.too_many", { max: f.number(MAX_BATCH_ITEMS) })}
+            </span>
+          )}
+          {bulk && planning && !asking && (
+            <span className="muted" role="status">
+              <Spinner /> {t("bulk.planning")}
+            </span>
+          )}
+          {bulk &&
+            BULK_ACTIONS.map((a) => (
               <button
                 key={a}
                 type="button"
-                className={a === "deactivate" ? "btn btn-small btn-danger-ghost" : "btn btn-small"}
-                onClick={() => (a === "change_role" && props.admin ? setBulkRole(target()) : props.onBulk?.(a, target()))}
+                className={a === "change_role" ? "btn btn-small" : "btn btn-small btn-danger-ghost"}
+                disabled={tooMany || planning}
+                onClick={() => askBulk(a)}
                 data-testid={`users-bulk-${a}`}
               >
                 {t(`users.bulk.${a}` as MessageKey)}
@@ -371,19 +475,44 @@ export function UsersPage(props: {
           />
         )}
       </div>
+        </>
+      )}
       {props.admin && (
         <CreateUserDialog open={creating} api={props.admin} onClose={() => setCreating(false)} onCreated={() => setRevision((r) => r + 1)} />
       )}
-      {props.admin && bulkRole && (
+      {bulk && props.admin && asking?.action === "change_role" && (
         <RoleChangeDialog
           open
-          target={{ kind: "many", count: bulkRole.kind === "ids" ? bulkRole.ids.length : bulkRole.total - bulkRole.except.length }}
+          target={{ kind: "many", count: asking.count }}
           api={props.admin}
-          onClose={() => setBulkRole(null)}
+          onClose={() => setAsking(null)}
           onPlan={(role, reason) => {
-            props.onBulk?.("change_role", bulkRole, { role, reason });
-            setBulkRole(null);
+            const on = asking.target;
+            setAsking(null);
+            void planBulk({ action: "change_role", role, reason }, on);
           }}
+        />
+      )}
+      {bulk && asking && asking.action !== "change_role" && (
+        <ReasonDialog
+          open
+          title={t(`bulk.${asking.action}.title` as MessageKey, { count: f.number(asking.count) })}
+          change={
+            <>
+              <div>{t(`bulk.${asking.action}.change` as MessageKey)}</div>
+              {asking.target.kind === "filter" && <div className="muted">{t("users.bulk.filter_note")}</div>}
+            </>
+          }
+          confirmLabel={t("bulk.show_dry_run")}
+          destructive
+          busy={planning}
+          error={<ActionError error={planError} testid="bulk-plan-error" />}
+          onCancel={() => {
+            setAsking(null);
+            setPlanError(null);
+          }}
+          onConfirm={(reason) => void planBulk({ action: asking.action as "deactivate" | "revoke_sessions", reason }, asking.target)}
+          testid="bulk-reason"
         />
       )}
     </div>

@@ -200,21 +200,73 @@ export interface UserAdminApi {
   revokeApiKey(handle: string): Promise<void>;
 }
 
-/** A dry run the Rust side persisted (`rampart:console:batch:{id}`): exactly what will change. */
+/** A dry run the Rust side holds (stored under `rampart:console:batch:{id}` once executed):
+ *  exactly what will change, per user. */
 export interface BatchPlan {
   batch_id: string;
+  /** `deactivate`, `reactivate`, `change_role` or `revoke_sessions` */
+  action: string;
+  /** the target role of `change_role` */
+  to_role: string | null;
+  reason: string | null;
+  /** the operator's e-mail (or id) who made the dry run */
+  created_by: string;
+  /** naive UTC ISO */
+  created_at: string;
   items: BatchItem[];
   /** results already recorded (a resumed batch); empty for a fresh plan */
   results: { id: string; outcome: ItemOutcome }[];
 }
 
-export interface DormantApi {
+/** A stored batch that stopped before its end, without its items. */
+export interface BatchSummary {
+  batch_id: string;
+  action: string;
+  to_role: string | null;
+  reason: string | null;
+  created_by: string;
+  created_at: string;
+  total: number;
+  /** items with a result of any kind */
+  done: number;
+  failed: number;
+}
+
+export type BulkAction = "deactivate" | "change_role" | "revoke_sessions";
+
+/** A bulk action with its reason (required: it goes into every item's audit event). */
+export type BulkActionInput =
+  | { action: "deactivate"; reason: string }
+  /** a promotion to admin becomes one four-eyes request per user */
+  | { action: "change_role"; role: ServiceRole; reason: string }
+  | { action: "revoke_sessions"; reason: string };
+
+/** What a bulk action applies to: picked ids, or the filter itself (minus unticked rows),
+ *  which the Rust side resolves to ids at dry-run time. */
+export type BulkTarget =
+  | { kind: "ids"; ids: string[] }
+  | { kind: "filter"; query: UserQuery; except: string[] };
+
+export interface BatchRunner {
+  /** Runs the items that have no result yet (a dry run is stored first), reporting each result
+   *  as it lands. Aborting the signal stops after the current item. Resolves `done` when every
+   *  item has a result. */
+  run(batchId: string, onResult: (id: string, outcome: ItemOutcome) => void, signal: AbortSignal): Promise<"done" | "interrupted">;
+}
+
+export interface BulkApi extends BatchRunner {
+  /** The dry run: nothing changes yet. Refused for an auditor and on a read-only profile. */
+  plan(action: BulkActionInput, target: BulkTarget, signal: AbortSignal): Promise<BatchPlan>;
+  /** Stored batches that stopped before their end, newest first. */
+  unfinished(signal: AbortSignal): Promise<BatchSummary[]>;
+  /** One batch with its results so far. */
+  show(batchId: string, signal: AbortSignal): Promise<BatchPlan>;
+}
+
+export interface DormantApi extends BatchRunner {
   /** Dry run: deactivate every active user with no login for `days` days (never signed in:
    *  counted from `created_at`). Nothing changes yet. */
   planDeactivate(days: number, reason: string, signal: AbortSignal): Promise<BatchPlan>;
-  /** Runs the items that have no result yet, reporting each result as it lands. Aborting the
-   *  signal stops after the current item. Resolves `done` when every item has a result. */
-  run(batchId: string, onResult: (id: string, outcome: ItemOutcome) => void, signal: AbortSignal): Promise<"done" | "interrupted">;
   /** A dormant batch that stopped before its end (the console closed, the store went away). */
   unfinished(signal: AbortSignal): Promise<BatchPlan | null>;
 }

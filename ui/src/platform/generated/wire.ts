@@ -254,7 +254,11 @@ export type RoleChangeResultView = { "kind": "changed", user: UserRowView, permi
 
 export type StatusChangeView = { user_id: string, before: boolean, after: boolean, changed: boolean, };
 
-export type PasswordResetView = { user_id: string, lock_cleared: boolean, password: string, };
+export type PasswordResetView = { user_id: string, lock_cleared: boolean, 
+/**
+ * Refresh tokens deleted with the reset: the sessions the old password opened.
+ */
+sessions_revoked: number, password: string, };
 
 export type RevokedView = { revoked: number, };
 
@@ -266,6 +270,16 @@ expires_at: string | null, };
 
 export type IssuedKeyView = { handle: string, key_id: string, api_key: string, };
 
+export type BulkActionInput = { "action": "deactivate", reason: string, } | { "action": "change_role", role: string, reason: string, } | { "action": "revoke_sessions", reason: string, };
+
+export type BulkTargetInput = { "kind": "ids", ids: Array<string>, } | { "kind": "filter", query: UsersQueryInput, 
+/**
+ * Rows unticked after "select all matching".
+ */
+except: Array<string>, };
+
+export type BatchItemKindView = "change" | "no_change" | "approval_request" | "skip";
+
 export type BatchItemView = { 
 /**
  * The user id (unique within a plan).
@@ -274,17 +288,43 @@ id: string,
 /**
  * The user's e-mail when the index knows it.
  */
-label: string, before: string | null, after: string | null, 
+label: string, kind: BatchItemKindView, 
 /**
- * Why nothing will be done for this item.
+ * `is_active`, `role` or `sessions` (the refresh-token count).
+ */
+field: string, before: string | null, after: string | null, 
+/**
+ * Why nothing will be done for this item (no change, or the user cannot be read).
  */
 skip: string | null, };
 
-export type ItemOutcomeView = { "status": "ok" } | { "status": "failed", message: string, } | { "status": "skipped", reason: string, };
+export type ItemOutcomeView = { "status": "ok" } | { "status": "unchanged" } | { "status": "requested", approval_id: string, } | { "status": "failed", message: string, } | { "status": "skipped", reason: string, };
 
 export type BatchResultView = { id: string, outcome: ItemOutcomeView, };
 
-export type BatchPlanView = { batch_id: string, items: Array<BatchItemView>, results: Array<BatchResultView>, };
+export type BatchPlanView = { batch_id: string, 
+/**
+ * `deactivate`, `reactivate`, `change_role` or `revoke_sessions`.
+ */
+action: string, 
+/**
+ * The target role of `change_role`.
+ */
+to_role: string | null, reason: string | null, 
+/**
+ * The operator's e-mail when the index knows it, else their user id.
+ */
+created_by: string, 
+/**
+ * Naive UTC ISO, when the dry run was made.
+ */
+created_at: string, items: Array<BatchItemView>, results: Array<BatchResultView>, };
+
+export type BatchSummaryView = { batch_id: string, action: string, to_role: string | null, reason: string | null, created_by: string, created_at: string, total: number, 
+/**
+ * Items with a result (of any kind).
+ */
+done: number, failed: number, };
 
 export type BatchRunEnd = "done" | "interrupted";
 
@@ -326,9 +366,11 @@ manual: boolean, };
 
 export type RateLimitRowView = { endpoint_type: string, ip: string, count: number, limit: number, 
 /**
- * 0 for a counter without TTL (CONTRACT §7.7: it limits that IP for ever).
+ * Seconds left in the window; null for a counter without TTL (CONTRACT §7.7: INCR
+ * after the key expired made a counter that never resets, so the IP stays limited for
+ * ever once it reaches the limit).
  */
-ttl_seconds: number, };
+ttl_seconds: number | null, };
 
 export type ReputationRowView = { ip: string, 
 /**
@@ -337,3 +379,6 @@ export type ReputationRowView = { ip: string,
 score: number, ttl_seconds: number, };
 
 export type AccessSnapshotView = { account_locks: Array<AccountLockRowView>, ip_blocks: Array<IpBlockRowView>, rate_limits: Array<RateLimitRowView>, low_reputations: Array<ReputationRowView>, };
+
+/** Most users one bulk batch holds (`rampart_domain::batch::MAX_BATCH_ITEMS`). */
+export const MAX_BATCH_ITEMS = 10000;
