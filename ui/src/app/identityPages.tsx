@@ -80,7 +80,7 @@ export function UsersRoute() {
   const email = p?.user.email ?? "";
 
   return (
-    <div className="page" data-testid="users-route">
+    <div className="page users-route" data-testid="users-route">
       <div className="tabs" role="tablist">
         {(["users", "dormant"] as const).map((k) => (
           <button
