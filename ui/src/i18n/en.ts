@@ -330,7 +330,7 @@ export const en = {
   "batch.close": "Close",
   "batch.interrupted.title": "The batch stopped before the end",
   "batch.interrupted.body": "{done} items are done and keep their result. Resume runs the {left} items left, and nothing twice.",
-  "batch.failed.title": "{count} items failed",
+  "batch.failed.title": "Failed items: {count}",
   "batch.failed.body": "The other items were processed. Each failure says why; correct the cause and run a new batch for them.",
   "batch.failed.more": "… and {count} more: the result column shows each.",
   "batch.no_change": "no change: already {value}",
