@@ -34,6 +34,7 @@ const beta = { email: `e2e.beta.${RUN}@example.com`, username: `테스트사용�
 const DORMANT_DAYS = 700;
 /** An address from TEST-NET-2 (RFC 5737) for the block the officer lifts. */
 const BLOCKED_IP = "198.51.100.77";
+const AUDITED_IP = "198.51.100.78";
 const ISSUER = "Stock Analysis App"; // the service's MFAService.issuer_name (CONTRACT §2)
 /** The admin role's permissions in the service's order (CONTRACT §2 role table). */
 const ADMIN_PERMISSIONS = ["read_stock_data", "write_stock_data", "read_sentiment_data", "manage_users", "access_analytics", "export_data"];
@@ -144,6 +145,16 @@ async function gone(selector, what) {
 
 async function absent(id) {
   assert.equal(await (await b.$(sel(id))).isExisting(), false, `[data-testid="${id}"] must not be there`);
+}
+
+/** The Threats page with its snapshot loaded (not refreshing). */
+async function threatsPage() {
+  await click(b, "nav-threats");
+  await el(b, "locks-page");
+  await b.waitUntil(async () => (await attr(b, "locks-page", "aria-busy")) === "false", {
+    timeout: 60_000,
+    timeoutMsg: "the Threats page never finished loading",
+  });
 }
 
 /** Fill and submit the Create user dialog; returns the store's record of the new user. */
@@ -359,10 +370,10 @@ test("officer lifts an account lock and an IP block on the Threats page", async 
   const blocks = JSON.stringify(await cli(officer, ["blocks", "list"]));
   assert.ok(blocks.includes(BLOCKED_IP), "the block is in the store");
 
-  await click(b, "nav-threats");
-  await el(b, "locks-page");
+  await threatsPage();
   await click(b, "access-refresh");
   await el(b, `lock-${alpha.id}`, { timeout: 60_000 });
+  await b.waitUntil(async () => (await attr(b, "locks-page", "aria-busy")) === "false", { timeout: 60_000 });
   await el(b, `block-${BLOCKED_IP}`);
   await shot("threats-en");
 
@@ -404,6 +415,7 @@ test("officer deactivates dormant accounts: dry run first, then the batch", asyn
   await click(b, "dormant-deactivate");
   await el(b, "dormant-reason");
   await type(b, "reason-text", `E2E ${RUN}: no login for ${DORMANT_DAYS} days`);
+  await shot("dormant-reason-en");
   await click(b, "reason-confirm");
 
   // The dry run lists exactly the active dormant accounts, and writes nothing.
@@ -423,6 +435,7 @@ test("officer deactivates dormant accounts: dry run first, then the batch", asyn
   });
   assert.equal(await attr(b, "batch-ok", "data-value"), String(active.length));
   assert.equal(await attr(b, "batch-failed", "data-value"), "0");
+  await b.pause(400); // the progress bar's width transition (0.25 s)
   await shot("dormant-done-en");
   await click(b, "batch-close");
 
@@ -490,10 +503,13 @@ test("auditor: the Users page is read-only, and a direct write is refused", asyn
   await click(b, "idm-tab-dormant");
   await el(b, "dormant-panel");
   await absent("dormant-deactivate");
-  await click(b, "nav-threats");
-  await el(b, "locks-page");
+  // A block to look at (the officer's, through the CLI): listed, with no Unblock.
+  await cli(officer, ["blocks", "add", AUDITED_IP, "--minutes", "60", "--reason", `E2E ${RUN}: a block the auditor sees`]);
+  await threatsPage();
+  await el(b, `block-${AUDITED_IP}`);
   await absent("access-block-ip");
   assert.equal((await b.$$('[data-testid^="unlock-"], [data-testid^="unblock-"]')).length, 0, "no unlock or unblock for an auditor");
+  await shot("threats-auditor-en");
 
   // The UI offers nothing; a direct IPC call (what a tampered UI would send) is refused by the
   // Rust side, and nothing reaches the store.
@@ -545,8 +561,7 @@ test("Korean: officer creates and enrols a second user; the same pages in Hangul
   await click(b, "idm-tab-dormant");
   await el(b, "dormant-panel");
   await shot("dormant-ko");
-  await click(b, "nav-threats");
-  await el(b, "locks-page");
+  await threatsPage();
   await shot("threats-ko");
   await click(b, "nav-approvals");
   await el(b, "approvals-page");
