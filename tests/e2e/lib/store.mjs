@@ -25,16 +25,6 @@ export async function cli(op, args) {
   return JSON.parse(stdout);
 }
 
-/** Like `cli`, for a command expected to fail: { code, stdout, stderr } (code 0 = it did not). */
-export async function cliFails(op, args) {
-  try {
-    const out = await cli(op, args);
-    return { code: 0, stdout: JSON.stringify(out), stderr: "" };
-  } catch (e) {
-    return { code: 1, message: String(e.message) };
-  }
-}
-
 /** `rampart users show WHO`: profile, MFA state (never the secret), sessions, lock. */
 export const showUser = (op, who) => cli(op, ["users", "show", who]);
 
