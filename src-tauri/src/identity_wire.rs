@@ -44,7 +44,8 @@ pub struct UsersQueryInput {
     pub role: Option<String>,
     pub active: Option<bool>,
     pub mfa: Option<bool>,
-    /// Only users with no login for at least this many days (never signed in counts).
+    /// Only users dormant for this many days by the dormant rule (`rampart_domain::dormant`,
+    /// as the dormant batch): a user who never signed in counts from account creation.
     pub dormant_days: Option<u32>,
     pub sort: SortInput,
 }
@@ -59,7 +60,7 @@ impl UsersQueryInput {
             mfa: self.mfa,
             last_login: self
                 .dormant_days
-                .map(|days| LastLoginFilter::NotWithin { days }),
+                .map(|days| LastLoginFilter::Dormant { days }),
             unreadable: Some(false),
             search: Some(self.search.clone()).filter(|s| !s.trim().is_empty()),
             search_mode: SearchMode::Substring,

@@ -9,6 +9,7 @@ use chrono::{Duration, NaiveDateTime};
 use rampart_core::accounts::{Accounts, NewUser, PasswordChoice, RoleOutcome};
 use rampart_core::audit::{AuditWriter, Trail};
 use rampart_core::ports::{Clock, KeySpace, StoreError, Ttl, Write};
+use rampart_core::users::{LastLoginFilter, UserIndex, UserQuery};
 use rampart_core::CoreError;
 use rampart_domain::approval::ApprovalStatus;
 use rampart_domain::batch::{
@@ -1144,6 +1145,27 @@ async fn dormant_users_are_listed_by_last_login_else_created_at(b: Backend) {
         ],
         "longest idle first"
     );
+    // The desktop's Dormant panel lists and counts with the users index's dormant filter: the
+    // same users as the report (and so as the batch it plans), never-signed-in new accounts out.
+    let index = UserIndex::new(r.ks.clone(), r.clock.clone());
+    index.build().await.unwrap();
+    let page = index
+        .query(&UserQuery {
+            last_login: Some(LastLoginFilter::Dormant { days: 90 }),
+            unreadable: Some(false),
+            limit: 100,
+            ..UserQuery::default()
+        })
+        .unwrap();
+    let mut listed: Vec<String> = page.rows.iter().map(|u| u.id().to_owned()).collect();
+    listed.sort();
+    let mut reported: Vec<String> = rep.users.iter().map(|u| u.user_id.clone()).collect();
+    reported.sort();
+    assert_eq!(
+        listed, reported,
+        "the index's dormant filter is the report's rule"
+    );
+    assert_eq!(page.total, rep.users.len() as u64, "and so is its count");
 }
 
 macro_rules! contract {

@@ -440,21 +440,13 @@ test("officer deactivates dormant accounts: dry run first, then the batch", asyn
   for (const id of active) assert.equal((await showUser(auditor, id)).profile.is_active, false, `${id} deactivated`);
 });
 
-// Known defect, reported: the panel lists and counts with the users index's "dormant" filter
-// (crates/domain userindex.rs, LastLoginFilter::NotWithin: never signed in = dormant, however
-// new), while the batch it runs follows the dormant rule (crates/core accounts/dormant.rs: a
-// user who never signed in counts from created_at). On the demo store at 700 days the panel
-// says 259 users (every account that never signed in, the one created above included) and
-// the dry run deactivates 7. Marked todo so the run reports it without
-// failing; drop the todo once the two agree.
-test(
-  "the Dormant panel counts the accounts the dormant rule (and its batch) covers",
-  { todo: "the panel's count uses the index filter, not the dormant rule" },
-  () => {
-    assert.ok(state.dormant?.shown !== undefined, "the dormant test ran");
-    assert.equal(state.dormant.shown, state.dormant.rule, `panel ${state.dormant.shown}, rule ${state.dormant.rule}`);
-  },
-);
+// The panel lists and counts with the users index's dormant filter, which asks the dormant
+// rule (crates/domain dormant.rs) the batch follows: a user who never signed in counts from
+// created_at. (Before they shared the rule, the panel said 259 where the dry run took 7.)
+test("the Dormant panel counts the accounts the dormant rule (and its batch) covers", () => {
+  assert.ok(state.dormant?.shown !== undefined, "the dormant test ran");
+  assert.equal(state.dormant.shown, state.dormant.rule, `panel ${state.dormant.shown}, rule ${state.dormant.rule}`);
+});
 
 test("console admin approves the promotion on the Approvals page; the user is admin", async () => {
   assert.ok(state.requestId, "a pending request from the officer's test");

@@ -60,7 +60,8 @@ pub struct ListArgs {
     /// MFA enabled: true or false.
     #[arg(long)]
     mfa: Option<bool>,
-    /// never | within:DAYS | not-within:DAYS (dormant) | before:YYYY-MM-DD
+    /// never | within:DAYS | not-within:DAYS (or never) | dormant:DAYS (as `users dormant`) |
+    /// before:YYYY-MM-DD
     #[arg(long, value_name = "WHEN")]
     last_login: Option<String>,
     /// Only records the service cannot read.
@@ -83,7 +84,7 @@ pub struct ListArgs {
 fn last_login(s: &str) -> Result<LastLoginFilter, CoreError> {
     let bad = || {
         CoreError::Validation(format!(
-            "`{s}` is not a last-login filter; use never, within:DAYS, not-within:DAYS or before:YYYY-MM-DD"
+            "`{s}` is not a last-login filter; use never, within:DAYS, not-within:DAYS, dormant:DAYS or before:YYYY-MM-DD"
         ))
     };
     let days = |d: &str| d.parse::<u32>().map_err(|_| bad());
@@ -91,6 +92,7 @@ fn last_login(s: &str) -> Result<LastLoginFilter, CoreError> {
         None if s == "never" => LastLoginFilter::Never,
         Some(("within", d)) => LastLoginFilter::Within { days: days(d)? },
         Some(("not-within", d)) => LastLoginFilter::NotWithin { days: days(d)? },
+        Some(("dormant", d)) => LastLoginFilter::Dormant { days: days(d)? },
         Some(("before", d)) => LastLoginFilter::Before {
             date: d.to_string(),
         },

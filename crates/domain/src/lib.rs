@@ -18,6 +18,7 @@ pub mod approval;
 pub mod audit;
 pub mod batch;
 pub mod console;
+pub mod dormant;
 pub mod error;
 pub mod fernet;
 pub mod ids;

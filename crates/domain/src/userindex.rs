@@ -57,8 +57,12 @@ pub enum LastLoginFilter {
     Before { date: String },
     /// Logged in within the last `days` days.
     Within { days: u32 },
-    /// Dormant: never logged in, or not within the last `days` days (the dormant-accounts rule).
+    /// Never logged in, or not within the last `days` days (however new the account).
     NotWithin { days: u32 },
+    /// Dormant for `days` days by the dormant-accounts rule ([`crate::dormant`]): no login for
+    /// `days` days, counted from `created_at` for a user who never logged in. The users whom
+    /// `rampart users dormant` lists and the dormant batch covers.
+    Dormant { days: u32 },
 }
 
 /// A users-table query. Every present filter must hold (AND). Unreadable records have no role,
@@ -793,6 +797,8 @@ enum LoginPred {
     Never,
     Range(i64, i64),
     NeverOrBefore(i64),
+    /// [`crate::dormant::is_dormant`] with this cutoff in micros.
+    Dormant(i64),
 }
 
 /// Check a query: unknown role, bad date, absurd paging are refused with a sentence.
@@ -813,6 +819,9 @@ pub fn compile(q: &UserQuery, now: NaiveDateTime) -> Result<Compiled, String> {
         Some(LastLoginFilter::Never) => LoginPred::Never,
         Some(LastLoginFilter::Within { days: d }) => LoginPred::Range(days(*d), i64::MAX),
         Some(LastLoginFilter::NotWithin { days: d }) => LoginPred::NeverOrBefore(days(*d)),
+        Some(LastLoginFilter::Dormant { days: d }) => {
+            LoginPred::Dormant(crate::dormant::cutoff(now, *d).and_utc().timestamp_micros())
+        }
         Some(LastLoginFilter::Before { date }) => {
             let t = parse_iso_allow_aware(date)
                 .map_err(|_| format!("`{date}` is not a date (use YYYY-MM-DD or naive ISO)"))?
@@ -869,6 +878,10 @@ impl Compiled {
                 LoginPred::Never => r.last_login == NO_TIME,
                 LoginPred::Range(lo, hi) => r.last_login >= lo && r.last_login < hi,
                 LoginPred::NeverOrBefore(t) => r.last_login < t,
+                LoginPred::Dormant(cutoff) => {
+                    let time = |m: i64| (m != NO_TIME).then_some(m);
+                    crate::dormant::is_dormant(time(r.last_login), time(r.created_at), &cutoff)
+                }
             }
     }
 }

@@ -70,8 +70,11 @@ function matches(u: UserRow, q: UserQuery, now: number): boolean {
   if (q.role && u.role !== q.role) return false;
   if (q.active !== null && u.is_active !== q.active) return false;
   if (q.mfa !== null && u.mfa_enabled !== q.mfa) return false;
-  if (q.dormant_days !== null && u.last_login !== null) {
-    if (now - Date.parse(`${u.last_login}Z`) < q.dormant_days * 86_400_000) return false;
+  if (q.dormant_days !== null) {
+    // The Rust side's dormant rule (crates/domain dormant.rs), mirrored by this fake backend:
+    // idle since the last login, else since the account was created; neither is dormant.
+    const since = u.last_login ?? u.created_at;
+    if (since !== null && now - Date.parse(`${since}Z`) < q.dormant_days * 86_400_000) return false;
   }
   if (q.search) {
     const s = q.search.toLowerCase();

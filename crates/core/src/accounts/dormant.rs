@@ -1,12 +1,14 @@
 //! Dormant accounts: users with no login for N days (default 90).
 //!
-//! The rule: a user's last activity is `last_login` when present, else `created_at` (a user who
-//! never logged in is dormant once their account is N days old), and a user with neither is
-//! dormant (nothing shows activity; listed with `since: none` so an officer can judge). A user
-//! is dormant when `now - last activity >= N days`. Deactivated users are listed too (with
+//! The rule lives in [`rampart_domain::dormant`] (the users index's dormant filter asks it too):
+//! a user's last activity is `last_login` when present, else `created_at` (a user who never
+//! logged in is dormant once their account is N days old), and a user with neither is dormant
+//! (nothing shows activity; listed with `since: none` so an officer can judge). A user is
+//! dormant when `now - last activity >= N days`. Deactivated users are listed too (with
 //! `is_active: false`); a bulk deactivation plans them as "no change".
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
+use rampart_domain::dormant as rule;
 use rampart_domain::time::format_naive_iso;
 use rampart_domain::user::{Role, UserRecord};
 use serde::Serialize;
@@ -41,21 +43,15 @@ pub struct DormantReport {
     pub unreadable: Vec<Unreadable>,
 }
 
-/// The last activity of a user and the field it came from.
+/// The last activity of a user and the field it came from ([`rampart_domain::dormant`]).
 pub fn last_activity(u: &UserRecord) -> (Option<NaiveDateTime>, &'static str) {
-    match (u.last_login, u.created_at) {
-        (Some(t), _) => (Some(t), "last_login"),
-        (None, Some(t)) => (Some(t), "created_at"),
-        (None, None) => (None, "none"),
-    }
+    let (t, since) = rule::last_activity(u.last_login, u.created_at);
+    (t, since.as_str())
 }
 
-/// Whether `u` is dormant at `now` for a threshold of `days`.
+/// Whether `u` is dormant at `now` for a threshold of `days` ([`rampart_domain::dormant`]).
 pub fn is_dormant(u: &UserRecord, now: &NaiveDateTime, days: u32) -> bool {
-    match last_activity(u).0 {
-        Some(t) => *now - t >= Duration::days(i64::from(days)),
-        None => true,
-    }
+    rule::is_dormant(u.last_login, u.created_at, &rule::cutoff(*now, days))
 }
 
 impl Accounts {
