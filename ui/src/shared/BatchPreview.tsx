@@ -150,7 +150,7 @@ export function BatchPreview(props: {
             </Badge>
             {counts.requests > 0 && (
               <Badge tone="warn" value={String(counts.requests)} testid="batch-will-request">
-                {t("batch.count.requests", { count: f.number(counts.requests) })}
+                {t("batch.count.requests", { count: counts.requests })}
               </Badge>
             )}
             <Badge tone="neutral" value={String(counts.skip)} testid="batch-will-skip">
@@ -165,7 +165,7 @@ export function BatchPreview(props: {
             </Badge>
             {(counts.requested > 0 || counts.requests > 0) && (
               <Badge tone="warn" value={String(counts.requested)} testid="batch-requested">
-                {t("batch.count.requested", { count: f.number(counts.requested) })}
+                {t("batch.count.requested", { count: counts.requested })}
               </Badge>
             )}
             <Badge tone={counts.failed > 0 ? "danger" : "neutral"} value={String(counts.failed)} testid="batch-failed">
@@ -195,7 +195,7 @@ export function BatchPreview(props: {
           <div className="banner-body">
             <div className="banner-title">{t("batch.interrupted.title")}</div>
             <div className="banner-message">
-              {t("batch.interrupted.body", { done: f.number(processed), left: f.number(counts.pending) })}
+              {t("batch.interrupted.body", { done: processed, left: counts.pending })}
             </div>
           </div>
         </div>
@@ -324,6 +324,6 @@ function Outcome(props: { outcome: ItemOutcome | undefined; planned: boolean; ru
 function fieldValue(t: ReturnType<typeof useT>, field: string | undefined, v: string | null | undefined): string {
   if (v == null) return "";
   if (field === "is_active") return v === "True" ? t("users.active") : v === "False" ? t("users.inactive") : v;
-  if (field === "sessions") return t("batch.sessions", { count: v });
+  if (field === "sessions") return t("batch.sessions", { count: /^\d+$/.test(v) ? Number(v) : v });
   return v;
 }

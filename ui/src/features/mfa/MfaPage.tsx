@@ -58,7 +58,7 @@ export function MfaPage(props: { api: MfaApi; canWrite?: boolean; copy?: CopyTex
         <div>
           <h1 className="page-title">{t("nav.mfa")}</h1>
           <div className="page-subtitle">
-            {all ? t("mfa.page.subtitle", { enabled: f.number(all.enabled), total: f.number(all.total), percent: f.percent(ratio(all.enabled, all.total)) }) : t("mfa.page.loading")}
+            {all ? t("mfa.page.subtitle", { enabled: f.number(all.enabled), total: all.total, percent: f.percent(ratio(all.enabled, all.total)) }) : t("mfa.page.loading")}
           </div>
         </div>
         <div className="page-actions">
@@ -95,7 +95,7 @@ export function MfaPage(props: { api: MfaApi; canWrite?: boolean; copy?: CopyTex
                 },
               ]}
             />
-            {data.unreadable > 0 && <div className="note">{t("mfa.unreadable", { count: f.number(data.unreadable) })}</div>}
+            {data.unreadable > 0 && <div className="note">{t("mfa.unreadable", { count: data.unreadable })}</div>}
           </section>
           <section className="panel" aria-labelledby="mfa-gaps-title" data-testid="mfa-gaps">
             <h2 className="panel-title" id="mfa-gaps-title">

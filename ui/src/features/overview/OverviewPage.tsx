@@ -182,7 +182,7 @@ function OverviewBody({ data }: { data: Overview }) {
           hint={
             trail
               ? trail.ok
-                ? t("ov.trail.ok.hint", { entries: f.number(trail.entries) })
+                ? t("ov.trail.ok.hint", { entries: trail.entries })
                 : t("ov.trail.broken.hint", { entry: trail.first_broken === null ? "?" : f.number(trail.first_broken) })
               : t("ov.trail.unavailable.hint")
           }

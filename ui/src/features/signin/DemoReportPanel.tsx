@@ -1,6 +1,5 @@
 import type { DemoReport } from "../../platform";
 import { useT } from "../../i18n";
-import { useFormat } from "../../shared/format";
 import { Badge } from "../../shared/Badge";
 import { roleKey } from "../../shared/roles";
 
@@ -8,16 +7,15 @@ import { roleKey } from "../../shared/roles";
  *  they are in the README, and secrets never come back over IPC. */
 export function DemoReportPanel(props: { report: DemoReport; onPickOperator: (email: string) => void }) {
   const t = useT();
-  const f = useFormat();
   const { report } = props;
     return (
       <section className="panel demo-offer" data-testid="demo-report">
         <h2 className="panel-title">{t("demo.done.title")}</h2>
         <p className="muted">
           {t("demo.done.summary", {
-            users: f.number(report.users),
-            events: f.number(report.events),
-            records: f.number(report.records),
+            users: report.users,
+            events: report.events,
+            records: report.records,
           })}
         </p>
         <table className="table table-compact">

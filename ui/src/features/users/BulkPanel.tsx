@@ -7,7 +7,6 @@ import { useEffect, useRef, useState } from "react";
 import { toIpcError, type IpcError } from "../../platform";
 import { useT, type MessageKey } from "../../i18n";
 import { BatchPreview, type BatchPhase, type ItemOutcome } from "../../shared/BatchPreview";
-import { useFormat } from "../../shared/format";
 import { Time } from "../../shared/Time";
 import { ActionError } from "./actionError";
 import type { BatchPlan, BatchRunner } from "./api";
@@ -29,7 +28,6 @@ export function BulkPanel(props: {
   onClose: (ran: boolean) => void;
 }) {
   const t = useT();
-  const f = useFormat();
   const { plan } = props;
   const [results, setResults] = useState<ReadonlyMap<string, ItemOutcome>>(() => new Map(plan.results.map((r) => [r.id, r.outcome])));
   const [phase, setPhase] = useState<BatchPhase>(() => openingPhase(plan));
@@ -73,10 +71,10 @@ export function BulkPanel(props: {
   // A promotion to admin is never a change the batch makes: say "request", not "change".
   const executeLabel =
     requests === 0
-      ? t(`bulk.execute.${action}` as MessageKey, { count: f.number(change) })
+      ? t(`bulk.execute.${action}` as MessageKey, { count: change })
       : change === 0
-        ? t("bulk.execute.requests", { count: f.number(requests) })
-        : t("bulk.execute.change_and_requests", { count: f.number(change), requests: f.number(requests) });
+        ? t("bulk.execute.requests", { count: requests })
+        : t("bulk.execute.change_and_requests", { count: change, requests });
   const title = t(`bulk.title.${action}` as MessageKey, { role: plan.to_role ?? "" });
   return (
     <section className="panel bulk-panel" data-testid="bulk-panel" data-batch={plan.batch_id} data-action={action} aria-label={title}>

@@ -8,7 +8,6 @@ import { toIpcError, type IpcError } from "../../platform";
 import { useT } from "../../i18n";
 import { BatchPreview, type BatchPhase, type ItemOutcome } from "../../shared/BatchPreview";
 import { EmptyState } from "../../shared/EmptyState";
-import { useFormat } from "../../shared/format";
 import { Spinner } from "../../shared/Progress";
 import { ReasonDialog } from "../../shared/ReasonDialog";
 import { Time } from "../../shared/Time";
@@ -23,7 +22,6 @@ const DAYS_SETTLE_MS = 350;
 
 export function DormantPanel(props: { users: UsersApi; api: DormantApi; canWrite?: boolean }) {
   const t = useT();
-  const f = useFormat();
   const daysId = useId();
   const [daysText, setDaysText] = useState(String(DEFAULT_DAYS));
   const [days, setDays] = useState(DEFAULT_DAYS);
@@ -153,7 +151,7 @@ export function DormantPanel(props: { users: UsersApi; api: DormantApi; canWrite
           items={plan.items}
           results={results}
           phase={phase}
-          executeLabel={t("dormant.execute", { count: f.number(change) })}
+          executeLabel={t("dormant.execute", { count: change })}
           destructive
           onExecute={() => void run()}
           onCancel={stop}
@@ -190,7 +188,7 @@ export function DormantPanel(props: { users: UsersApi; api: DormantApi; canWrite
           />
         </label>
         <div className="dormant-count" data-testid="dormant-count" data-value={total ?? ""}>
-          {total === null ? <Spinner /> : t("dormant.count", { count: f.number(total), days })}
+          {total === null ? <Spinner /> : t("dormant.count", { count: total, days })}
         </div>
         {canWrite && (
           <button
@@ -214,7 +212,7 @@ export function DormantPanel(props: { users: UsersApi; api: DormantApi; canWrite
             <div className="banner-title">{t("batch.interrupted.title")}</div>
             <div className="banner-message">
               {t("dormant.unfinished", {
-                left: f.number(itemsLeft(unfinished)),
+                left: itemsLeft(unfinished),
               })}
             </div>
           </div>
@@ -237,7 +235,7 @@ export function DormantPanel(props: { users: UsersApi; api: DormantApi; canWrite
       <ReasonDialog
         open={asking}
         title={t("dormant.reason.title")}
-        change={t("dormant.reason.change", { count: f.number(total ?? 0), days })}
+        change={t("dormant.reason.change", { count: total ?? 0, days })}
         confirmLabel={t("dormant.reason.confirm")}
         onConfirm={(r) => void prepare(r)}
         onCancel={() => setAsking(false)}

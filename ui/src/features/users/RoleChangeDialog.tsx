@@ -6,7 +6,6 @@ import { useEffect, useId, useState } from "react";
 import { toIpcError, type IpcError } from "../../platform";
 import { useT } from "../../i18n";
 import { Dialog } from "../../shared/Dialog";
-import { useFormat } from "../../shared/format";
 import { Spinner } from "../../shared/Progress";
 import { ActionError } from "./actionError";
 import { ROLE_PERMISSIONS, SERVICE_ROLES, type RoleChangeResult, type ServiceRole, type UserAdminApi, type UserRow } from "./api";
@@ -30,7 +29,6 @@ export function RoleChangeDialog(props: {
   onPlan?: (role: ServiceRole, reason: string) => void;
 }) {
   const t = useT();
-  const f = useFormat();
   const id = useId();
   const current = props.target.kind === "one" ? props.target.user.role : null;
   const [role, setRole] = useState<ServiceRole | "">("");
@@ -50,7 +48,7 @@ export function RoleChangeDialog(props: {
 
   const reasonLength = [...reason.trim()].length;
   const ready = role !== "" && role !== current && reasonLength >= MIN_REASON && !busy;
-  const who = props.target.kind === "one" ? props.target.user.email : t("role.many", { count: f.number(props.target.count) });
+  const who = props.target.kind === "one" ? props.target.user.email : t("role.many", { count: props.target.count });
 
   const submit = async () => {
     if (role === "" || !ready) return;

@@ -288,7 +288,6 @@ function SessionsTab(props: {
   onChanged: () => void;
 }) {
   const t = useT();
-  const f = useFormat();
   const [local, setLocal] = useState(0);
   const s = useLoad((sig) => props.api.sessions(props.user.id, sig), [props.api, props.user.id, props.revision, local]);
   const [confirm, setConfirm] = useState<{ kind: "one"; row: SessionRow } | { kind: "all"; count: number } | null>(null);
@@ -377,7 +376,7 @@ function SessionsTab(props: {
         testid="sessions-confirm"
       >
         {confirm?.kind === "all"
-          ? t("sessions.revoke_all.change", { count: f.number(confirm.count), email: props.user.email })
+          ? t("sessions.revoke_all.change", { count: confirm.count, email: props.user.email })
           : confirm
             ? t("sessions.revoke.change", { token: shortId(confirm.row.token_id), email: props.user.email })
             : null}

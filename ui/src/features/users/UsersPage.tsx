@@ -248,7 +248,7 @@ export function UsersPage(props: {
           <div className="page-subtitle" data-testid="users-total" data-value={total ?? ""}>
             {total === null
               ? t("users.subtitle")
-              : t(meta?.complete ? "users.total" : "users.total_so_far", { total: f.number(total) })}
+              : t(meta?.complete ? "users.total" : "users.total_so_far", { total })}
           </div>
         </div>
         {canWrite && props.admin && (
@@ -386,13 +386,13 @@ export function UsersPage(props: {
           <span className="selection-count">
             {selection.kind === "matching"
               ? selection.except.size > 0
-                ? t("users.selected.matching_except", { count: f.number(count), total: f.number(selection.total) })
-                : t("users.selected.matching", { count: f.number(count) })
+                ? t("users.selected.matching_except", { count: f.number(count), total: selection.total })
+                : t("users.selected.matching", { count })
               : t("users.selected", { count: f.number(count) })}
           </span>
           {selection.kind === "ids" && total !== null && total > count && (
             <button type="button" className="link" onClick={() => setSelection(selectMatching(key, total))} data-testid="users-select-matching">
-              {t("users.select_matching", { total: f.number(total) })}
+              {t("users.select_matching", { total })}
             </button>
           )}
           <button type="button" className="link" onClick={() => setSelection(NO_SELECTION)} data-testid="users-select-clear">
@@ -496,7 +496,7 @@ export function UsersPage(props: {
       {bulk && asking && asking.action !== "change_role" && (
         <ReasonDialog
           open
-          title={t(`bulk.${asking.action}.title` as MessageKey, { count: f.number(asking.count) })}
+          title={t(`bulk.${asking.action}.title` as MessageKey, { count: asking.count })}
           change={
             <>
               <div>{t(`bulk.${asking.action}.change` as MessageKey)}</div>
