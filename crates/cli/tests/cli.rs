@@ -527,3 +527,66 @@ fn read_only_profiles_refuse_writes_and_record_the_refusal_locally() {
     );
     assert_eq!(json(&out)["error"]["code"], "read_only");
 }
+
+/// Run with stdout a pipe whose reader is already gone, as in `rampart ... | head -0`.
+fn rampart_into_closed_pipe(args: &[&str], data: &Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
+        .env("RAMPART_DATA_DIR", data)
+        .env("RAMPART_CONFIG_DIR", data.join("config"))
+        .env_remove("RAMPART_REDIS_PASSWORD")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run rampart");
+    // Close the read end before the process can write: its first write gets EPIPE.
+    drop(child.stdout.take());
+    child.wait_with_output().expect("wait for rampart")
+}
+
+#[test]
+fn a_closed_stdout_pipe_is_quiet_and_keeps_the_commands_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db_s = db.to_str().unwrap();
+    let seed = [
+        "--json",
+        "--embedded",
+        db_s,
+        "demo",
+        "seed",
+        "--seed",
+        "3",
+        "--users",
+        "20",
+        "--events",
+        "10",
+        "--now",
+        NOW,
+    ];
+    // A command that succeeds: status 0 (the work is done), no panic on stderr.
+    let out = rampart_into_closed_pipe(&seed, dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "the seed succeeded: {stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "a closed pipe is not an error: {stderr}"
+    );
+    // It really ran: the same plan again finds the load finished.
+    let again = json(&rampart(&seed, &[], dir.path()));
+    assert_eq!(again["report"]["resumed"], true, "{again}");
+
+    // A command that fails keeps its failure status (3: a store is unavailable).
+    let out = rampart_into_closed_pipe(
+        &["--json", "--redis", "redis://127.0.0.1:1/0", "status"],
+        dir.path(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("127.0.0.1:1"),
+        "the error still reaches stderr: {stderr}"
+    );
+}
