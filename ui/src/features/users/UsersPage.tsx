@@ -17,6 +17,7 @@ import { MAX_BATCH_ITEMS } from "../../platform/generated/wire";
 import { ReasonDialog } from "../../shared/ReasonDialog";
 import { NO_SELECTION, selectedCount, selectMatching, type Selection } from "../../shared/selection";
 import { Time } from "../../shared/Time";
+import { useMediaQuery } from "../../shared/useMediaQuery";
 import { VirtualTable, type VColumn } from "../../shared/VirtualTable";
 import {
   DEFAULT_QUERY,
@@ -140,18 +141,20 @@ export function UsersPage(props: {
       sort: { key: k as UserSortKey, dir: q.sort.key === k && q.sort.dir === "asc" ? "desc" : "asc" },
     }));
 
+  // Below 1200 px the columns are cut to fit a 1024 px window without sideways scrolling.
+  const narrow = useMediaQuery("(max-width: 1199px)");
   const columns = useMemo<VColumn<UserRow>[]>(
     () => [
       {
         key: "email",
         header: t("users.col.email"),
-        width: 220,
+        width: 200,
         grow: 3,
         sortable: true,
         cell: (u) => <span title={u.email}>{u.email}</span>,
       },
-      { key: "username", header: t("users.col.username"), width: 130, grow: 2, sortable: true, cell: (u) => u.username },
-      { key: "role", header: t("users.col.role"), width: 136, sortable: true, cell: (u) => <RoleBadge role={u.role} /> },
+      { key: "username", header: t("users.col.username"), width: 110, grow: 2, sortable: true, cell: (u) => <span title={u.username}>{u.username}</span> },
+      { key: "role", header: t("users.col.role"), width: 128, sortable: true, cell: (u) => <RoleBadge role={u.role} /> },
       {
         key: "is_active",
         header: t("users.col.status"),
@@ -166,7 +169,7 @@ export function UsersPage(props: {
       {
         key: "mfa",
         header: t("users.col.mfa"),
-        width: 76,
+        width: 70,
         cell: (u) =>
           u.mfa_enabled ? (
             <span className="status-dot status-ok">{t("users.mfa.on")}</span>
@@ -179,13 +182,17 @@ export function UsersPage(props: {
       {
         key: "last_login",
         header: t("users.col.last_login"),
-        width: 190,
+        width: narrow ? 104 : 190,
         sortable: true,
-        cell: (u) => (u.last_login ? <Time iso={u.last_login} /> : <span className="muted">{t("users.never")}</span>),
+        cell: (u) =>
+          u.last_login ? <Time iso={u.last_login} dateOnly={narrow} /> : <span className="muted">{t("users.never")}</span>,
       },
-      { key: "created_at", header: t("users.col.created"), width: 190, sortable: true, cell: (u) => <Time iso={u.created_at} /> },
+      // The creation date, the least used column, goes first when the window is narrow.
+      ...(narrow
+        ? []
+        : [{ key: "created_at", header: t("users.col.created"), width: 104, sortable: true, cell: (u: UserRow) => <Time iso={u.created_at} dateOnly /> }]),
     ],
-    [t],
+    [t, narrow],
   );
 
   const unreadableColumns = useMemo<VColumn<UnreadableUser>[]>(
