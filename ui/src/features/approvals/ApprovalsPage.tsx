@@ -150,16 +150,41 @@ export function ApprovalsPage(props: {
           caption={t("approvals.tab.pending")}
           columns={[
             { key: "user", header: t("access.user"), cell: (r) => <UserCell r={r} /> },
-            { key: "change", header: t("approvals.col.change"), cell: (r) => <RoleChange from={r.from_role} to={r.to_role} /> },
-            { key: "by", header: t("approvals.col.requested_by"), cell: (r) => <span className={r.requested_by === props.operator ? "self" : undefined}>{r.requested_by}</span> },
-            { key: "when", header: t("approvals.col.requested_at"), cell: (r) => <Time iso={r.requested_at} /> },
+            {
+              // The reason under the change it asks for: one column less, so the page fits a
+              // 1280 px window with the actions readable.
+              key: "change",
+              header: t("approvals.col.change_reason"),
+              cell: (r) => (
+                <div className="approval-change">
+                  <RoleChange from={r.from_role} to={r.to_role} />
+                  <span className="approval-reason" title={r.reason}>
+                    {r.reason}
+                  </span>
+                </div>
+              ),
+            },
+            {
+              // Who and when in one column: seven columns do not fit a 1280 px window otherwise.
+              key: "by",
+              header: t("approvals.col.requested"),
+              cell: (r) => (
+                <div className="approval-requested">
+                  <span className={r.requested_by === props.operator ? "self" : undefined} title={r.requested_by}>
+                    {r.requested_by}
+                  </span>
+                  <span className="muted">
+                    <Time iso={r.requested_at} />
+                  </span>
+                </div>
+              ),
+            },
             {
               key: "left",
               header: t("approvals.col.expires_in"),
               numeric: true,
               cell: (r) => (r.expires_in_seconds !== null && list ? <Countdown ttlSeconds={r.expires_in_seconds} readAt={list.readAt} /> : "—"),
             },
-            { key: "reason", header: t("approvals.col.reason"), cell: (r) => <span className="approval-reason" title={r.reason}>{r.reason}</span> },
             {
               key: "act",
               header: <span className="sr-only">{t("approvals.col.actions")}</span>,
