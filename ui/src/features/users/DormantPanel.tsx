@@ -187,6 +187,10 @@ export function DormantPanel(props: { users: UsersApi; api: DormantApi; canWrite
             data-testid="dormant-days"
           />
         </label>
+      </div>
+      {/* The count and its action on their own line in both languages (a Korean count fits beside
+          the days field and left the button alone on the next line). */}
+      <div className="dormant-summary">
         <div className="dormant-count" data-testid="dormant-count" data-value={total ?? ""}>
           {total === null ? <Spinner /> : t("dormant.count", { count: total, days })}
         </div>
