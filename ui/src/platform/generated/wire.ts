@@ -158,7 +158,8 @@ export type UsersQueryInput = {
  */
 search: string, role: string | null, active: boolean | null, mfa: boolean | null, 
 /**
- * Only users with no login for at least this many days (never signed in counts).
+ * Only users dormant for this many days by the dormant rule (`rampart_domain::dormant`,
+ * as the dormant batch): a user who never signed in counts from account creation.
  */
 dormant_days: number | null, sort: SortInput, };
 
