@@ -152,20 +152,66 @@ impl UserRow {
 
 /// The search form of a text: NFKC (full-width letters and digits become ASCII, Hangul jamo
 /// compose), lower case, NFC again (lower-casing can decompose), and no `\x01`/`\n`, which
-/// delimit segments in the blob. ASCII, the common case, only lower-cases.
+/// delimit segments in the blob.
 pub fn normalize(s: &str) -> String {
-    if s.is_ascii() {
-        let mut out = s.to_ascii_lowercase();
-        if out.bytes().any(|b| b == SEP_FIELD || b == SEP_ROW) {
-            out = out.replace(['\x01', '\n'], " ");
+    let mut out = Vec::with_capacity(s.len());
+    normalize_into(s, &mut out);
+    // Only whole UTF-8 sequences are appended.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`normalize`], appended to `out`; `true` when what was appended is `s` itself.
+///
+/// Fast path for the texts nearly every user has: ASCII and precomposed Hangul syllables
+/// (U+AC00..=U+D7A3). Such a text is already NFKC and NFC (a syllable only composes with a
+/// following trailing jamo, and there is none; ASCII has no combining marks) and Hangul has no
+/// case, so the search form is the ASCII lower-casing. Anything else takes the full path.
+pub fn normalize_into(s: &str, out: &mut Vec<u8>) -> bool {
+    let start = out.len();
+    let b = s.as_bytes();
+    let mut same = true;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            let n = match c {
+                SEP_FIELD | SEP_ROW => b' ',
+                _ => c.to_ascii_lowercase(),
+            };
+            same &= n == c;
+            out.push(n);
+            i += 1;
+        } else if is_hangul_syllable(&b[i..]) {
+            out.extend_from_slice(&b[i..i + 3]);
+            i += 3;
+        } else {
+            out.truncate(start);
+            normalize_full(s, out);
+            return &out[start..] == b;
         }
-        return out;
     }
+    same
+}
+
+/// Whether `b` starts with the UTF-8 of a precomposed Hangul syllable (U+AC00..=U+D7A3:
+/// `EA B0 80` ..= `ED 9E A3`). `b` is valid UTF-8.
+fn is_hangul_syllable(b: &[u8]) -> bool {
+    if b.len() < 3 || !(0xEA..=0xED).contains(&b[0]) {
+        return false;
+    }
+    let cp =
+        (u32::from(b[0] & 0x0F) << 12) | (u32::from(b[1] & 0x3F) << 6) | u32::from(b[2] & 0x3F);
+    (0xAC00..=0xD7A3).contains(&cp)
+}
+
+/// The full path of [`normalize_into`].
+fn normalize_full(s: &str, out: &mut Vec<u8>) {
     let lower: String = s.nfkc().flat_map(char::to_lowercase).collect();
-    lower
-        .nfc()
-        .map(|c| if c == '\x01' || c == '\n' { ' ' } else { c })
-        .collect()
+    let mut buf = [0u8; 4];
+    for c in lower.nfc() {
+        let c = if c == '\x01' || c == '\n' { ' ' } else { c };
+        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
 }
 
 const SEP_FIELD: u8 = 0x01;
@@ -411,11 +457,19 @@ impl Table {
         Self::default()
     }
 
+    /// Room for `rows` more rows, sized on the rows held so far when there are enough of them
+    /// (the arenas then grow once, not by doubling and copying).
     pub fn reserve(&mut self, rows: usize) {
+        let (text, blob) = if self.rows.len() >= 512 {
+            let per = |bytes: usize| bytes / self.rows.len() + bytes / self.rows.len() / 16 + 1;
+            (per(self.text.len()), per(self.blob.len()))
+        } else {
+            (32, 40)
+        };
         self.rows.reserve(rows);
         self.by_hash.reserve(rows);
-        self.blob.reserve(rows * 40);
-        self.text.reserve(rows * 24);
+        self.blob.reserve(rows * blob);
+        self.text.reserve(rows * text);
     }
 
     /// Live rows (readable + unreadable).
@@ -485,12 +539,7 @@ impl Table {
     }
 
     fn find(&self, id: &str) -> Option<u32> {
-        if let Some(&i) = self.by_hash.get(&fx_str(id)) {
-            if self.id_of(&self.rows[i as usize]) == id {
-                return Some(i);
-            }
-        }
-        self.overflow.get(id).copied()
+        self.find_hashed(id, fx_str(id))
     }
 
     /// The fingerprint stored for `id`, to skip unchanged records.
@@ -509,9 +558,23 @@ impl Table {
         }
     }
 
+    /// The row of `id` given its hash (`fx_str(id)`).
+    fn find_hashed(&self, id: &str, h: u64) -> Option<u32> {
+        if let Some(&i) = self.by_hash.get(&h) {
+            if self.id_of(&self.rows[i as usize]) == id {
+                return Some(i);
+            }
+        }
+        if self.overflow.is_empty() {
+            return None;
+        }
+        self.overflow.get(id).copied()
+    }
+
     /// Insert or replace the row of `id` with what the store holds now.
     pub fn upsert(&mut self, id: &str, verdict: &Verdict<'_>, fp: u64, epoch: u32) -> Change {
-        let old = self.find(id);
+        let h = fx_str(id);
+        let old = self.find_hashed(id, h);
         if let Some(i) = old {
             let r = &mut self.rows[i as usize];
             if r.fingerprint == fp && !matches!(verdict, Verdict::Vanished) {
@@ -519,9 +582,42 @@ impl Table {
                 return Change::Unchanged;
             }
         }
+        self.replace(id, h, old, verdict, fp, epoch)
+    }
+
+    /// [`Table::upsert`] straight from one HGETALL reply: the fingerprint is taken first and
+    /// an unchanged record is only marked seen, never decoded again; one id lookup either way.
+    /// An empty reply (the key vanished) drops the row.
+    pub fn upsert_fields(&mut self, id: &str, fields: &[(&[u8], &[u8])], epoch: u32) -> Change {
+        let h = fx_str(id);
+        let old = self.find_hashed(id, h);
+        if fields.is_empty() {
+            return self.replace(id, h, old, &Verdict::Vanished, 0, epoch);
+        }
+        let fp = fingerprint(fields);
+        if let Some(i) = old {
+            let r = &mut self.rows[i as usize];
+            if r.fingerprint == fp {
+                r.epoch = epoch;
+                return Change::Unchanged;
+            }
+        }
+        self.replace(id, h, old, &decode_user(id, fields), fp, epoch)
+    }
+
+    /// Put `verdict` in place of row `old` of `id` (hash `h`), or drop it for `Vanished`.
+    fn replace(
+        &mut self,
+        id: &str,
+        h: u64,
+        old: Option<u32>,
+        verdict: &Verdict<'_>,
+        fp: u64,
+        epoch: u32,
+    ) -> Change {
         let new_row = match verdict {
             Verdict::Vanished => {
-                return if self.remove(id) {
+                return if old.is_some() && self.remove(id) {
                     Change::Replaced
                 } else {
                     Change::Ignored
@@ -533,7 +629,7 @@ impl Table {
         if let Some(i) = old {
             self.kill(i);
         }
-        self.index(id, new_row, old);
+        self.index(id, h, new_row, old);
         self.generation += 1;
         if old.is_some() {
             Change::Replaced
@@ -543,22 +639,23 @@ impl Table {
     }
 
     /// Point the id maps at `row` (replacing `old` when the id had a row).
-    fn index(&mut self, id: &str, row: u32, old: Option<u32>) {
-        let h = fx_str(id);
+    fn index(&mut self, id: &str, h: u64, row: u32, old: Option<u32>) {
         match old {
-            Some(i) if self.by_hash.get(&h) == Some(&i) => {
-                self.by_hash.insert(h, row);
-            }
-            Some(_) => {
-                self.overflow.insert(id.into(), row);
-            }
-            // Another live id has the same 64-bit hash.
-            None if self.by_hash.contains_key(&h) => {
-                self.overflow.insert(id.into(), row);
-            }
-            None => {
-                self.by_hash.insert(h, row);
-            }
+            Some(i) => match self.by_hash.get_mut(&h) {
+                Some(slot) if *slot == i => *slot = row,
+                _ => {
+                    self.overflow.insert(id.into(), row);
+                }
+            },
+            None => match self.by_hash.entry(h) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(row);
+                }
+                // Another live id has the same 64-bit hash.
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    self.overflow.insert(id.into(), row);
+                }
+            },
         }
     }
 
@@ -619,29 +716,44 @@ impl Table {
         clamp16(s.len())
     }
 
+    /// Append the search form of `s` to the blob (cut to 64 KiB); its length, and whether it
+    /// is `s` itself (then `s` is not stored a second time).
+    fn push_blob_normalized(&mut self, s: &str) -> (u16, bool) {
+        let start = self.blob.len();
+        let same = normalize_into(s, &mut self.blob) && s.len() <= u16::MAX as usize;
+        let len = self.blob.len() - start;
+        if len > u16::MAX as usize {
+            // Normalized text is UTF-8: cut on a char boundary.
+            let mut end = u16::MAX as usize;
+            while end > 0 && (self.blob[start + end] & 0xC0) == 0x80 {
+                end -= 1;
+            }
+            self.blob.truncate(start + end);
+        }
+        (clamp16(self.blob.len() - start), same)
+    }
+
     fn push_user(&mut self, id: &str, d: &Decoded<'_>, fp: u64, epoch: u32) -> u32 {
         let text = self.text.len() as u32;
-        let blob = self.blob.len() as u32;
         let id_len = self.push_text(id);
+        let blob = self.blob.len() as u32;
         let mut flags = 0;
-        let email_n = normalize(&d.email);
-        let user_n = normalize(&d.username);
+        let (email_norm_len, email_same) = self.push_blob_normalized(&d.email);
+        self.blob.push(SEP_FIELD);
+        let (username_norm_len, username_same) = self.push_blob_normalized(&d.username);
+        self.blob.push(SEP_ROW);
         let mut email_len = 0;
         let mut username_len = 0;
-        if email_n == d.email && d.email.len() <= u16::MAX as usize {
+        if email_same {
             flags |= F_EMAIL_NORM;
         } else {
             email_len = self.push_text(&d.email);
         }
-        if user_n == d.username && d.username.len() <= u16::MAX as usize {
+        if username_same {
             flags |= F_USERNAME_NORM;
         } else {
             username_len = self.push_text(&d.username);
         }
-        let email_norm_len = self.push_blob(&email_n);
-        self.blob.push(SEP_FIELD);
-        let username_norm_len = self.push_blob(&user_n);
-        self.blob.push(SEP_ROW);
         if d.is_active {
             flags |= F_ACTIVE;
         }
@@ -728,7 +840,7 @@ impl Table {
                 };
                 fresh.push_user(id, &d, r.fingerprint, r.epoch)
             };
-            fresh.index(id, j, None);
+            fresh.index(id, fx_str(id), j, None);
         }
         fresh.generation = self.generation + 1;
         *self = fresh;

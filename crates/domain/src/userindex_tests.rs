@@ -1,5 +1,6 @@
 use super::*;
 use chrono::NaiveDate;
+use rand::{Rng, SeedableRng};
 
 fn now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 24)
@@ -615,4 +616,46 @@ fn rows_are_compact() {
         "{}",
         std::mem::size_of::<Row>()
     );
+}
+
+/// Random texts over the characters that matter for search: ASCII (upper and lower, the
+/// separators), Hangul syllables, conjoining jamo (which compose), full-width letters, Latin
+/// with accents (precomposed and combining), and characters whose lower case differs in
+/// length.
+fn random_text(rng: &mut impl Rng, max_len: usize) -> String {
+    const POOL: &[&str] = &[
+        "a", "b", "u", "s", "e", "r", "@", ".", "1", "9", "A", "B", "U", "S", "E", "R", "\x01",
+        "\n", " ", "사", "용", "자", "김", "민", "준", "\u{1100}", "\u{1161}", "\u{11A8}", "ｕ",
+        "Ｓ", "７", "é", "E\u{301}", "İ", "ß", "Ω", "ﬁ", "㈜", "\u{D7A3}", "\u{AC00}",
+    ];
+    let n = rng.gen_range(0..=max_len);
+    (0..n).map(|_| POOL[rng.gen_range(0..POOL.len())]).collect()
+}
+
+fn normalize_reference(s: &str) -> String {
+    let lower: String = s.nfkc().flat_map(char::to_lowercase).collect();
+    lower
+        .nfc()
+        .map(|c| if c == '\x01' || c == '\n' { ' ' } else { c })
+        .collect()
+}
+
+#[test]
+fn normalize_fast_path_agrees_with_the_full_normalization() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    for _ in 0..20_000 {
+        let s = random_text(&mut rng, 12);
+        assert_eq!(normalize(&s), normalize_reference(&s), "{s:?}");
+    }
+    for s in [
+        "",
+        "User42@Example.COM",
+        "사용자99",
+        "가힣",
+        "a\x01b\nc",
+        "ㄱ",
+        "\u{1100}\u{1161}",
+    ] {
+        assert_eq!(normalize(s), normalize_reference(s), "{s:?}");
+    }
 }
