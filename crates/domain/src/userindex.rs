@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -989,8 +990,15 @@ impl Compiled {
 /// ordering per sort key, both valid for one table generation.
 #[derive(Default)]
 pub struct QueryCache {
-    search: Option<(u64, SearchMode, String, std::sync::Arc<Vec<u32>>)>,
-    orders: Vec<(u64, SortKey, std::sync::Arc<Vec<u32>>)>,
+    search: Option<(u64, SearchMode, String, Arc<Vec<u32>>)>,
+    orders: Vec<(u64, SortKey, Arc<Order>)>,
+}
+
+/// Every live row in ascending order of one sort key: readable rows first, then unreadable.
+struct Order {
+    rows: Vec<u32>,
+    /// How many of `rows` are readable (they come first).
+    readable: usize,
 }
 
 /// What a query found: rows matching, and the page.
@@ -1000,104 +1008,277 @@ pub struct Found {
     pub page: Vec<u32>,
 }
 
-/// Live row indexes whose segment holds the search text, ascending.
-fn search_rows(t: &Table, q: &Compiled, cache: &mut QueryCache) -> std::sync::Arc<Vec<u32>> {
+/// Fewer matches than this are simply sorted. More are paged without sorting them all: by
+/// walking a full ordering when one is kept, else by selecting the rows up to the page's end
+/// (sorting 16k rows costs about as much as a walk over a million).
+const WALK_MIN: usize = 16 * 1024;
+/// Pages ending further than this build (and keep) the full ordering of the sort key, walked
+/// by later pages; nearer pages select their rows in one pass over the matches.
+const TOP_K_MAX: usize = 2048;
+
+/// Live row indexes whose e-mail or username holds the search text (at the start of either
+/// for [`SearchMode::Prefix`]), ascending.
+fn search_rows(t: &Table, q: &Compiled, cache: &mut QueryCache) -> Arc<Vec<u32>> {
     let gen = t.generation;
-    if let Some((g, mode, text, hits)) = &cache.search {
-        if *g == gen && *mode == q.mode && *text == q.search {
+    let needle = q.search.as_bytes();
+    let finder = memchr::memmem::Finder::new(needle);
+    let hits = match &cache.search {
+        Some((g, mode, text, hits)) if *g == gen && *mode == q.mode && *text == q.search => {
             return hits.clone();
         }
         // Typing extends the text: only rows that matched the shorter text can match.
-        if *g == gen && *mode == q.mode && q.search.starts_with(text.as_str()) {
-            let needle = q.search.as_bytes();
-            let finder = memchr::memmem::Finder::new(needle);
-            let narrowed: Vec<u32> = hits
-                .iter()
+        Some((g, mode, text, hits))
+            if *g == gen && *mode == q.mode && q.search.starts_with(text.as_str()) =>
+        {
+            hits.iter()
                 .copied()
                 .filter(|&i| segment_matches(t, &t.rows[i as usize], &finder, q.mode))
-                .collect();
-            let hits = std::sync::Arc::new(narrowed);
-            cache.search = Some((gen, q.mode, q.search.clone(), hits.clone()));
-            return hits;
+                .collect()
         }
-    }
-    let finder = memchr::memmem::Finder::new(q.search.as_bytes());
-    let mut out = Vec::new();
-    let rows = &t.rows;
-    let mut ri = 0usize;
-    let mut last_pushed = u32::MAX;
-    for pos in finder.find_iter(&t.blob) {
-        // Rows are appended in blob order: advance to the row whose segment holds `pos`.
-        let pos32 = pos as u32;
-        if ri + 1 < rows.len() && rows[ri + 1].blob <= pos32 {
-            ri += rows[ri..].partition_point(|r| r.blob <= pos32) - 1;
-        }
-        let r = &rows[ri];
-        if r.flags & F_DEAD != 0 || ri as u32 == last_pushed {
-            continue;
-        }
-        if q.mode == SearchMode::Prefix {
-            let at_start = pos32 == r.blob || t.blob[pos - 1] == SEP_FIELD;
-            if !at_start {
-                continue;
-            }
-        }
-        out.push(ri as u32);
-        last_pushed = ri as u32;
-    }
-    let hits = std::sync::Arc::new(out);
+        _ => match q.mode {
+            SearchMode::Substring => scan_substring(t, &finder),
+            SearchMode::Prefix => t
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.flags & F_DEAD == 0 && prefix_matches(t, r, needle))
+                .map(|(i, _)| i as u32)
+                .collect(),
+        },
+    };
+    let hits = Arc::new(hits);
     cache.search = Some((gen, q.mode, q.search.clone(), hits.clone()));
     hits
 }
 
-fn segment_matches(t: &Table, r: &Row, f: &memchr::memmem::Finder<'_>, mode: SearchMode) -> bool {
-    let e = t.email_norm(r);
-    let u = t.username_norm(r);
-    match mode {
-        SearchMode::Substring => f.find(e).is_some() || f.find(u).is_some(),
-        SearchMode::Prefix => e.starts_with(f.needle()) || u.starts_with(f.needle()),
+/// One pass of `finder` over the blob. After a hit the search resumes at the next row's
+/// segment, so a text found in every row costs one search per row, not one per occurrence.
+fn scan_substring(t: &Table, finder: &memchr::memmem::Finder<'_>) -> Vec<u32> {
+    let (rows, blob) = (&t.rows, &t.blob[..]);
+    let mut out = Vec::new();
+    let mut from = 0usize;
+    let mut ri = 0usize;
+    while let Some(off) = finder.find(&blob[from..]) {
+        let pos = (from + off) as u32;
+        ri = row_at(rows, ri, pos);
+        if rows[ri].flags & F_DEAD == 0 {
+            out.push(ri as u32);
+        }
+        match rows.get(ri + 1) {
+            Some(next) => from = next.blob as usize,
+            None => break,
+        }
+    }
+    out
+}
+
+/// The row whose segment holds blob offset `pos`, searching forward from row `from` (rows are
+/// appended in blob order): galloping, so a nearby row costs a step or two.
+fn row_at(rows: &[Row], from: usize, pos: u32) -> usize {
+    let mut lo = from;
+    let mut step = 1;
+    // Invariant: rows[lo].blob <= pos.
+    loop {
+        let probe = lo + step;
+        if probe >= rows.len() || rows[probe].blob > pos {
+            let hi = probe.min(rows.len());
+            return lo + rows[lo..hi].partition_point(|r| r.blob <= pos) - 1;
+        }
+        lo = probe;
+        step *= 2;
     }
 }
 
-/// The sort key's first bytes as a number, so most comparisons are one integer compare.
-fn prefix_key(b: &[u8]) -> u64 {
+/// The row's `email \x01 username` (a search text never holds the separator).
+fn segment<'t>(t: &'t Table, r: &Row) -> &'t [u8] {
+    let s = r.blob as usize;
+    &t.blob[s..s + r.email_norm_len as usize + 1 + r.username_norm_len as usize]
+}
+
+fn prefix_matches(t: &Table, r: &Row, needle: &[u8]) -> bool {
+    t.email_norm(r).starts_with(needle) || t.username_norm(r).starts_with(needle)
+}
+
+fn segment_matches(t: &Table, r: &Row, f: &memchr::memmem::Finder<'_>, mode: SearchMode) -> bool {
+    match mode {
+        SearchMode::Substring => f.find(segment(t, r)).is_some(),
+        SearchMode::Prefix => prefix_matches(t, r, f.needle()),
+    }
+}
+
+/// Up to 16 first bytes as a number (zero-padded): comparing two such numbers agrees with
+/// comparing the texts whenever they differ.
+fn prefix16(b: &[u8]) -> u128 {
+    let mut k = [0u8; 16];
+    let n = b.len().min(16);
+    k[..n].copy_from_slice(&b[..n]);
+    u128::from_be_bytes(k)
+}
+
+fn prefix8(b: &[u8]) -> u64 {
     let mut k = [0u8; 8];
     let n = b.len().min(8);
     k[..n].copy_from_slice(&b[..n]);
     u64::from_be_bytes(k)
 }
 
-/// Sort `idx` by `key` ascending (ties by id); unreadable rows after all readable ones.
-fn sort_rows(t: &Table, idx: &mut [u32], key: SortKey) {
-    let rows = &t.rows;
-    let num = |i: u32| -> u64 {
-        let r = &rows[i as usize];
-        if r.role == UNREADABLE_ROLE {
-            return u64::MAX;
+/// A 128-bit sort key of a row that orders as the full comparison does whenever two keys
+/// differ: the sort column's first bytes or value, then the id's first bytes; unreadable rows
+/// get the largest key. Equal keys fall back to [`tie`], so nearly every comparison is one
+/// integer compare.
+fn sort_key(t: &Table, r: &Row, key: SortKey) -> u128 {
+    if r.role == UNREADABLE_ROLE {
+        return u128::MAX;
+    }
+    let flip = |v: i64| u128::from((v as u64) ^ (1 << 63));
+    let k = match key {
+        SortKey::Email => prefix16(t.email_norm(r)),
+        SortKey::Username => prefix16(t.username_norm(r)),
+        // The role in the first byte, then 15 bytes of the id.
+        SortKey::Role => (u128::from(r.role) << 120) | (prefix16(t.id_of(r).as_bytes()) >> 8),
+        SortKey::CreatedAt => {
+            (flip(r.created_at) << 64) | u128::from(prefix8(t.id_of(r).as_bytes()))
         }
-        let flip = |v: i64| (v as u64) ^ (1 << 63);
-        match key {
-            SortKey::Email => prefix_key(t.email_norm(r)).min(u64::MAX - 1),
-            SortKey::Username => prefix_key(t.username_norm(r)).min(u64::MAX - 1),
-            SortKey::Role => u64::from(r.role),
-            SortKey::CreatedAt => flip(r.created_at).min(u64::MAX - 1),
-            SortKey::LastLogin => flip(r.last_login).min(u64::MAX - 1),
+        SortKey::LastLogin => {
+            (flip(r.last_login) << 64) | u128::from(prefix8(t.id_of(r).as_bytes()))
         }
     };
-    let mut keyed: Vec<(u64, u32)> = idx.iter().map(|&i| (num(i), i)).collect();
-    keyed.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then_with(|| {
-            let (ra, rb) = (&rows[a.1 as usize], &rows[b.1 as usize]);
-            let full = match key {
-                SortKey::Email => t.email_norm(ra).cmp(t.email_norm(rb)),
-                SortKey::Username => t.username_norm(ra).cmp(t.username_norm(rb)),
-                _ => std::cmp::Ordering::Equal,
-            };
-            full.then_with(|| t.id_of(ra).cmp(t.id_of(rb)))
-        })
-    });
+    k.min(u128::MAX - 1)
+}
+
+/// Ascending order of two rows with equal [`sort_key`]s: the full text for e-mail and
+/// username, then the id.
+fn tie(t: &Table, key: SortKey, a: u32, b: u32) -> std::cmp::Ordering {
+    let (ra, rb) = (&t.rows[a as usize], &t.rows[b as usize]);
+    let full = match key {
+        SortKey::Email => t.email_norm(ra).cmp(t.email_norm(rb)),
+        SortKey::Username => t.username_norm(ra).cmp(t.username_norm(rb)),
+        _ => std::cmp::Ordering::Equal,
+    };
+    full.then_with(|| t.id_of(ra).cmp(t.id_of(rb)))
+}
+
+/// The query's order of two keyed rows: ascending by key (ties by [`tie`]) with unreadable
+/// rows last; descending reverses the readable rows only.
+fn query_cmp(
+    t: &Table,
+    key: SortKey,
+    desc: bool,
+    a: (u128, u32),
+    b: (u128, u32),
+) -> std::cmp::Ordering {
+    let asc = a.0.cmp(&b.0).then_with(|| tie(t, key, a.1, b.1));
+    if desc && a.0 != u128::MAX && b.0 != u128::MAX {
+        asc.reverse()
+    } else {
+        asc
+    }
+}
+
+/// Sort `idx` by `key` ascending (ties by id); unreadable rows after all readable ones.
+fn sort_rows(t: &Table, idx: &mut [u32], key: SortKey) {
+    let mut keyed: Vec<(u128, u32)> = idx
+        .iter()
+        .map(|&i| (sort_key(t, &t.rows[i as usize], key), i))
+        .collect();
+    keyed.sort_unstable_by(|a, b| query_cmp(t, key, false, *a, *b));
     for (slot, (_, i)) in idx.iter_mut().zip(keyed) {
         *slot = i;
+    }
+}
+
+/// The first `k` of `matches` in the query's order, in that order: one pass keeping the best
+/// `k` in a bounded max-heap, so a page of a million matches costs one key per match and no
+/// sort of them all.
+fn first_k(t: &Table, matches: &[u32], key: SortKey, desc: bool, k: usize) -> Vec<u32> {
+    if k == 0 {
+        return Vec::new();
+    }
+    let before = |a: (u128, u32), b: (u128, u32)| query_cmp(t, key, desc, a, b).is_lt();
+    // heap[0] is the last (worst) of the best so far.
+    let mut heap: Vec<(u128, u32)> = Vec::with_capacity(k);
+    for &i in matches {
+        let e = (sort_key(t, &t.rows[i as usize], key), i);
+        if heap.len() < k {
+            heap.push(e);
+            // Sift up.
+            let mut c = heap.len() - 1;
+            while c > 0 {
+                let p = (c - 1) / 2;
+                if before(heap[p], heap[c]) {
+                    heap.swap(p, c);
+                    c = p;
+                } else {
+                    break;
+                }
+            }
+        } else if before(e, heap[0]) {
+            heap[0] = e;
+            // Sift down.
+            let mut p = 0;
+            loop {
+                let (l, r) = (2 * p + 1, 2 * p + 2);
+                let mut worst = p;
+                if l < k && before(heap[worst], heap[l]) {
+                    worst = l;
+                }
+                if r < k && before(heap[worst], heap[r]) {
+                    worst = r;
+                }
+                if worst == p {
+                    break;
+                }
+                heap.swap(p, worst);
+                p = worst;
+            }
+        }
+    }
+    heap.sort_unstable_by(|a, b| query_cmp(t, key, desc, *a, *b));
+    heap.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Every live row ordered by `key` (see [`sort_rows`]).
+fn full_order(t: &Table, key: SortKey) -> Order {
+    let mut rows: Vec<u32> = (0..t.rows.len() as u32)
+        .filter(|&i| t.rows[i as usize].flags & F_DEAD == 0)
+        .collect();
+    sort_rows(t, &mut rows, key);
+    let readable = rows.partition_point(|&i| t.rows[i as usize].role != UNREADABLE_ROLE);
+    Order { rows, readable }
+}
+
+/// The page of `matches` (live rows, in any order) in `order`'s order, reversed for
+/// descending except the unreadable rows; stops as soon as the page is full.
+fn walk(order: &Order, table_rows: usize, matches: &[u32], q: &Compiled) -> Vec<u32> {
+    if q.offset >= matches.len() || q.limit == 0 {
+        return Vec::new();
+    }
+    let mut bits = vec![0u64; table_rows.div_ceil(64)];
+    for &i in matches {
+        bits[i as usize >> 6] |= 1 << (i & 63);
+    }
+    let wanted = |i: &&u32| bits[**i as usize >> 6] & (1 << (**i & 63)) != 0;
+    let (readable, unreadable) = order.rows.split_at(order.readable);
+    let take = q.limit.min(matches.len() - q.offset);
+    if q.descending {
+        readable
+            .iter()
+            .rev()
+            .chain(unreadable)
+            .filter(wanted)
+            .skip(q.offset)
+            .take(take)
+            .copied()
+            .collect()
+    } else {
+        order
+            .rows
+            .iter()
+            .filter(wanted)
+            .skip(q.offset)
+            .take(take)
+            .copied()
+            .collect()
     }
 }
 
@@ -1109,43 +1290,59 @@ pub fn run(t: &Table, q: &Compiled, cache: &mut QueryCache) -> Found {
     let gen = t.generation;
     cache.orders.retain(|(g, _, _)| *g == gen);
     let hits = (!q.search.is_empty()).then(|| search_rows(t, q, cache));
-    let cached = cache
-        .orders
-        .iter()
-        .find(|(_, k, _)| *k == q.sort)
-        .map(|(_, _, o)| o.clone());
-    let mut matches: Vec<u32> = match (&hits, &cached) {
-        // No search and a full ordering at hand: one pass in order.
-        (None, Some(order)) => order
+    // Matches in row order: one sequential pass over the rows (or the hits).
+    let filters = q.has_row_filters();
+    let mut matches: Vec<u32> = match &hits {
+        Some(h) if !filters => h.to_vec(),
+        Some(h) => h
             .iter()
             .copied()
             .filter(|&i| q.keeps(&t.rows[i as usize]))
             .collect(),
-        _ => {
-            let mut m: Vec<u32> = match &hits {
-                Some(h) => h
-                    .iter()
-                    .copied()
-                    .filter(|&i| q.keeps(&t.rows[i as usize]))
-                    .collect(),
-                None => (0..t.rows.len() as u32)
-                    .filter(|&i| q.keeps(&t.rows[i as usize]))
-                    .collect(),
-            };
-            sort_rows(t, &mut m, q.sort);
-            if hits.is_none() && !q.has_row_filters() {
-                cache
-                    .orders
-                    .push((gen, q.sort, std::sync::Arc::new(m.clone())));
-            }
-            m
-        }
+        None => (0..t.rows.len() as u32)
+            .filter(|&i| q.keeps(&t.rows[i as usize]))
+            .collect(),
     };
+    let total = matches.len();
+    let want = q.offset.saturating_add(q.limit).min(total);
+    if q.offset >= total || q.limit == 0 {
+        return Found {
+            total,
+            page: Vec::new(),
+        };
+    }
+    if total >= WALK_MIN {
+        let cached = cache
+            .orders
+            .iter()
+            .find(|(_, k, _)| *k == q.sort)
+            .map(|(_, _, o)| o.clone());
+        let order = match cached {
+            Some(o) => o,
+            None if want <= TOP_K_MAX => {
+                let first = first_k(t, &matches, q.sort, q.descending, want);
+                return Found {
+                    total,
+                    page: first[q.offset..].to_vec(),
+                };
+            }
+            // Deep pages: order everything once and keep it for the next pages.
+            None => {
+                let o = Arc::new(full_order(t, q.sort));
+                cache.orders.push((gen, q.sort, o.clone()));
+                o
+            }
+        };
+        return Found {
+            total,
+            page: walk(&order, t.rows.len(), &matches, q),
+        };
+    }
+    sort_rows(t, &mut matches, q.sort);
     if q.descending {
         let readable = matches.partition_point(|&i| t.rows[i as usize].role != UNREADABLE_ROLE);
         matches[..readable].reverse();
     }
-    let total = matches.len();
     let start = q.offset.min(total);
     let end = start.saturating_add(q.limit).min(total);
     Found {
