@@ -1096,7 +1096,9 @@ fn segment<'t>(t: &'t Table, r: &Row) -> &'t [u8] {
 }
 
 fn prefix_matches(t: &Table, r: &Row, needle: &[u8]) -> bool {
-    t.email_norm(r).starts_with(needle) || t.username_norm(r).starts_with(needle)
+    // The first byte decides most rows without a call to memcmp.
+    let starts = |text: &[u8]| text.first() == needle.first() && text.starts_with(needle);
+    starts(t.email_norm(r)) || starts(t.username_norm(r))
 }
 
 fn segment_matches(t: &Table, r: &Row, f: &memchr::memmem::Finder<'_>, mode: SearchMode) -> bool {
@@ -1109,17 +1111,30 @@ fn segment_matches(t: &Table, r: &Row, f: &memchr::memmem::Finder<'_>, mode: Sea
 /// Up to 16 first bytes as a number (zero-padded): comparing two such numbers agrees with
 /// comparing the texts whenever they differ.
 fn prefix16(b: &[u8]) -> u128 {
-    let mut k = [0u8; 16];
-    let n = b.len().min(16);
-    k[..n].copy_from_slice(&b[..n]);
-    u128::from_be_bytes(k)
+    // Fixed-size loads: a variable-length copy is a memcpy call, and this runs once per match.
+    match b.get(..16) {
+        Some(head) => u128::from_be_bytes(head.try_into().unwrap_or([0; 16])),
+        None => {
+            let mut k = 0u128;
+            for (i, &c) in b.iter().enumerate() {
+                k |= u128::from(c) << (120 - 8 * i);
+            }
+            k
+        }
+    }
 }
 
 fn prefix8(b: &[u8]) -> u64 {
-    let mut k = [0u8; 8];
-    let n = b.len().min(8);
-    k[..n].copy_from_slice(&b[..n]);
-    u64::from_be_bytes(k)
+    match b.get(..8) {
+        Some(head) => u64::from_be_bytes(head.try_into().unwrap_or([0; 8])),
+        None => {
+            let mut k = 0u64;
+            for (i, &c) in b.iter().enumerate() {
+                k |= u64::from(c) << (56 - 8 * i);
+            }
+            k
+        }
+    }
 }
 
 /// A 128-bit sort key of a row that orders as the full comparison does whenever two keys

@@ -930,3 +930,23 @@ fn large_tables_page_by_selection_and_cached_orderings_like_sorting() {
         "deep pages keep an ordering"
     );
 }
+
+#[test]
+fn sort_key_prefixes_are_the_zero_padded_first_bytes() {
+    for text in [
+        "",
+        "a",
+        "user42@example.com",
+        "사용자",
+        "0123456789abcdef",
+        "0123456789abcdefX",
+    ] {
+        let b = text.as_bytes();
+        let mut k16 = [0u8; 16];
+        k16[..b.len().min(16)].copy_from_slice(&b[..b.len().min(16)]);
+        assert_eq!(prefix16(b), u128::from_be_bytes(k16), "{text:?}");
+        let mut k8 = [0u8; 8];
+        k8[..b.len().min(8)].copy_from_slice(&b[..b.len().min(8)]);
+        assert_eq!(prefix8(b), u64::from_be_bytes(k8), "{text:?}");
+    }
+}
