@@ -508,13 +508,25 @@ async fn users_rows(args: &Args, ks: Arc<RedisKeySpace>, url: &str, rows: &mut V
     let mut rust = Duration::MAX;
     let mut matched = 0;
     let mut kept = None;
+    // Of the fastest run: Redis's CPU seconds, and its main thread's seconds waiting for a CPU
+    // (when Redis runs on this machine): the build cannot be faster than the first.
+    let mut server = (None, None);
     for _ in 0..args.runs.max(1) {
         drop(kept.take());
         let index = UserIndex::new(ks.clone(), clock.clone());
+        let (cpu0, sched0) = (redis_cpu_seconds(url), redis_sched(url));
         let t = Instant::now();
         index.build().await.expect("build the users index");
         let page = index.query(&filter).expect("filter");
-        rust = rust.min(t.elapsed());
+        let took = t.elapsed();
+        let (cpu1, sched1) = (redis_cpu_seconds(url), redis_sched(url));
+        if took < rust {
+            rust = took;
+            server = (
+                cpu0.zip(cpu1).map(|(a, b)| b - a),
+                sched0.zip(sched1).map(|((_, a), (_, b))| b - a),
+            );
+        }
         assert_eq!(page.loaded, args.users as u64, "every user indexed");
         matched = page.total;
         kept = Some(index);
@@ -548,6 +560,19 @@ async fn users_rows(args: &Args, ks: Arc<RedisKeySpace>, url: &str, rows: &mut V
             ratio: format!("{ratio:.1}x"),
             target: format!("<= {limit:.2} s and >= 4x"),
             met: rust.as_secs_f64() <= limit && ratio >= 4.0,
+        });
+    }
+    if let Some(cpu) = server.0 {
+        rows.push(Row {
+            what: "Redis CPU during that cold build (SCAN + HGETALL served; a floor for it)".into(),
+            rust: match server.1 {
+                Some(wait) => format!("{cpu:.2} s (+ {wait:.2} s waiting for a CPU)"),
+                None => format!("{cpu:.2} s"),
+            },
+            python: "-".into(),
+            ratio: "-".into(),
+            target: "-".into(),
+            met: true,
         });
     }
     let warm = {
