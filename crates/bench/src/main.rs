@@ -402,7 +402,7 @@ async fn phases(args: &Args, ks: Arc<RedisKeySpace>, url: &str) {
                 raw.fields_into(i, &mut fields).expect("a hash");
                 table.upsert_fields(id, &fields, 1);
             }
-            if !resized {
+            if !resized && table.len() >= 512 {
                 table.reserve(keys.len() - table.len());
                 resized = true;
             }

@@ -458,19 +458,19 @@ impl Table {
         Self::default()
     }
 
-    /// Room for `rows` more rows, sized on the rows held so far when there are enough of them
-    /// (the arenas then grow once, not by doubling and copying).
+    /// Room for `rows` more rows. The text arenas are sized on the rows held so far, once
+    /// there are enough of them (then they grow once, exactly, not by doubling and copying);
+    /// before that only the fixed-size parts are reserved: growing a large reservation copies
+    /// all of it, touched or not.
     pub fn reserve(&mut self, rows: usize) {
-        let (text, blob) = if self.rows.len() >= 512 {
-            let per = |bytes: usize| bytes / self.rows.len() + bytes / self.rows.len() / 16 + 1;
-            (per(self.text.len()), per(self.blob.len()))
-        } else {
-            (32, 40)
-        };
-        self.rows.reserve(rows);
+        self.rows.reserve_exact(rows);
         self.by_hash.reserve(rows);
-        self.blob.reserve(rows * blob);
-        self.text.reserve(rows * text);
+        if self.rows.len() >= 512 {
+            let per = |bytes: usize| bytes / self.rows.len() + bytes / self.rows.len() / 16 + 1;
+            let (text, blob) = (per(self.text.len()), per(self.blob.len()));
+            self.text.reserve_exact(rows * text);
+            self.blob.reserve_exact(rows * blob);
+        }
     }
 
     /// Live rows (readable + unreadable).
@@ -820,6 +820,9 @@ impl Table {
         }
         let mut fresh = Table::new();
         fresh.reserve(self.live);
+        // At most what the live rows use now.
+        fresh.text.reserve_exact(self.text.len());
+        fresh.blob.reserve_exact(self.blob.len());
         for (i, r) in self.rows.iter().enumerate() {
             if r.flags & F_DEAD != 0 {
                 continue;

@@ -950,3 +950,35 @@ fn sort_key_prefixes_are_the_zero_padded_first_bytes() {
         assert_eq!(prefix8(b), u64::from_be_bytes(k8), "{text:?}");
     }
 }
+
+#[test]
+fn reserve_sizes_the_arenas_on_the_rows_held_without_doubling() {
+    let mut t = Table::new();
+    t.reserve(100_000);
+    assert_eq!(
+        t.blob.capacity(),
+        0,
+        "no arena guess before rows show their size"
+    );
+    for i in 0..600 {
+        put(
+            &mut t,
+            &format!("user_{i:05}"),
+            &user(
+                &format!("u{i:05}@ex.com"),
+                &format!("사용자{i:05}"),
+                Role::Guest,
+                None,
+            ),
+        );
+    }
+    let per_row = t.blob.len() / t.rows.len();
+    t.reserve(100_000 - t.len());
+    assert!(t.blob.capacity() >= 100_000 * per_row);
+    assert!(
+        t.blob.capacity() <= 100_000 * (per_row + per_row / 16 + 2),
+        "exact, not doubled: {}",
+        t.blob.capacity()
+    );
+    assert!(t.rows.capacity() < 2 * 100_000);
+}

@@ -202,7 +202,8 @@ impl UserIndex {
             p.estimate = estimate;
             p.error = None;
         });
-        // A cold build sizes the arrays again once the first records show how long texts are.
+        // A cold build sizes the text arenas once the first few hundred records show how long
+        // their texts are.
         let resize = cold.then(|| estimate.min(MAX_RESERVE) as usize);
         match self.pass(epoch, resize).await {
             Ok(true) => {
@@ -283,10 +284,13 @@ impl UserIndex {
                 reason: format!("a read task failed: {e}"),
             })?;
             self.apply(&keys, &raw?, epoch);
-            if let Some(rows) = resize.take() {
+            if let Some(rows) = resize {
                 let mut t = self.write();
-                let more = rows.saturating_sub(t.len());
-                t.reserve(more);
+                if t.len() >= 512 {
+                    let more = rows.saturating_sub(t.len());
+                    t.reserve(more);
+                    resize = None;
+                }
             }
             let listener = lock(&self.listener).clone();
             if let Some(l) = listener {
