@@ -501,9 +501,14 @@ impl Table {
     }
 
     fn id_of(&self, r: &Row) -> &str {
-        let s = r.text as usize;
         // Arena pieces are copied from `&str`s at char boundaries.
-        std::str::from_utf8(&self.text[s..s + r.id_len as usize]).unwrap_or_default()
+        std::str::from_utf8(self.id_bytes(r)).unwrap_or_default()
+    }
+
+    /// The id's bytes, for comparisons (byte order is `str` order), without a UTF-8 check.
+    fn id_bytes(&self, r: &Row) -> &[u8] {
+        let s = r.text as usize;
+        &self.text[s..s + r.id_len as usize]
     }
 
     fn email_norm(&self, r: &Row) -> &[u8] {
@@ -562,7 +567,7 @@ impl Table {
     /// The row of `id` given its hash (`fx_str(id)`).
     fn find_hashed(&self, id: &str, h: u64) -> Option<u32> {
         if let Some(&i) = self.by_hash.get(&h) {
-            if self.id_of(&self.rows[i as usize]) == id {
+            if self.id_bytes(&self.rows[i as usize]) == id.as_bytes() {
                 return Some(i);
             }
         }
@@ -1153,13 +1158,9 @@ fn sort_key(t: &Table, r: &Row, key: SortKey) -> u128 {
         SortKey::Email => prefix16(t.email_norm(r)),
         SortKey::Username => prefix16(t.username_norm(r)),
         // The role in the first byte, then 15 bytes of the id.
-        SortKey::Role => (u128::from(r.role) << 120) | (prefix16(t.id_of(r).as_bytes()) >> 8),
-        SortKey::CreatedAt => {
-            (flip(r.created_at) << 64) | u128::from(prefix8(t.id_of(r).as_bytes()))
-        }
-        SortKey::LastLogin => {
-            (flip(r.last_login) << 64) | u128::from(prefix8(t.id_of(r).as_bytes()))
-        }
+        SortKey::Role => (u128::from(r.role) << 120) | (prefix16(t.id_bytes(r)) >> 8),
+        SortKey::CreatedAt => (flip(r.created_at) << 64) | u128::from(prefix8(t.id_bytes(r))),
+        SortKey::LastLogin => (flip(r.last_login) << 64) | u128::from(prefix8(t.id_bytes(r))),
     };
     k.min(u128::MAX - 1)
 }
@@ -1173,7 +1174,7 @@ fn tie(t: &Table, key: SortKey, a: u32, b: u32) -> std::cmp::Ordering {
         SortKey::Username => t.username_norm(ra).cmp(t.username_norm(rb)),
         _ => std::cmp::Ordering::Equal,
     };
-    full.then_with(|| t.id_of(ra).cmp(t.id_of(rb)))
+    full.then_with(|| t.id_bytes(ra).cmp(t.id_bytes(rb)))
 }
 
 /// The query's order of two keyed rows: ascending by key (ties by [`tie`]) with unreadable
