@@ -310,6 +310,36 @@ async fn phases(args: &Args, ks: Arc<RedisKeySpace>, url: &str) {
             let (cpu1, rcpu1, s1) = (cpu_seconds(), redis_cpu_seconds(url), redis_sched(url));
             let times = search_as_you_type(&index);
             let ms = |d: Duration| d.as_secs_f64() * 1e3;
+            let filter = UserQuery {
+                role: Some("premium_user".into()),
+                mfa: Some(false),
+                last_login: Some(LastLoginFilter::NotWithin { days: 90 }),
+                limit: 50,
+                ..UserQuery::default()
+            };
+            let warm: Vec<String> = (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    let _ = index.query(&filter).expect("filter");
+                    format!("{:.1}", ms(t.elapsed()))
+                })
+                .collect();
+            eprintln!(
+                "run {run}: dormant-premium filter on the built index: {} ms",
+                warm.join(", ")
+            );
+            let count_only = UserQuery {
+                limit: 0,
+                ..filter.clone()
+            };
+            let warm: Vec<String> = (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    let _ = index.query(&count_only).expect("filter");
+                    format!("{:.1}", ms(t.elapsed()))
+                })
+                .collect();
+            eprintln!("run {run}: same, count only: {} ms", warm.join(", "));
             eprintln!(
                 "run {run}: search as you type: median {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
                 ms(percentile(&times, 0.5)),
