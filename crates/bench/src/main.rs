@@ -541,6 +541,11 @@ async fn users_rows(args: &Args, ks: Arc<RedisKeySpace>, url: &str, rows: &mut V
     // Of the fastest run: Redis's CPU seconds, and its main thread's seconds waiting for a CPU
     // (when Redis runs on this machine): the build cannot be faster than the first.
     let mut server = (None, None);
+    let peers = [("pure", "redis-py"), ("hiredis", "redis-py + hiredis")];
+    let mut python = [f64::MAX; 2];
+    let mut py_matched = [0u64; 2];
+    // Rust and each Python variant take turns, so a change in the machine's load during the
+    // table's minutes falls on every side alike.
     for _ in 0..args.runs.max(1) {
         drop(kept.take());
         let index = UserIndex::new(ks.clone(), clock.clone());
@@ -560,19 +565,18 @@ async fn users_rows(args: &Args, ks: Arc<RedisKeySpace>, url: &str, rows: &mut V
         assert_eq!(page.loaded, args.users as u64, "every user indexed");
         matched = page.total;
         kept = Some(index);
+        for (i, (parser, _)) in peers.iter().enumerate() {
+            let v = py(&["filter-users", "--redis", url, "--parser", parser]);
+            python[i] = python[i].min(v["seconds"].as_f64().unwrap());
+            py_matched[i] = v["matched"].as_u64().unwrap_or(0);
+        }
     }
     let index = kept.expect("an index");
     let rss = rss_bytes().saturating_sub(rss_before);
     let heap = index.heap_bytes();
     let limit = 3.5 * args.users as f64 / 1_000_000.0;
-    for (parser, label) in [("pure", "redis-py"), ("hiredis", "redis-py + hiredis")] {
-        let mut python = f64::MAX;
-        let mut py_matched = 0;
-        for _ in 0..args.runs.max(1) {
-            let v = py(&["filter-users", "--redis", url, "--parser", parser]);
-            python = python.min(v["seconds"].as_f64().unwrap());
-            py_matched = v["matched"].as_u64().unwrap_or(0);
-        }
+    for (i, (_, label)) in peers.iter().enumerate() {
+        let (python, py_matched) = (python[i], py_matched[i]);
         // The 90-day cutoff is taken a few seconds apart on each side.
         let drift = (py_matched as i64 - matched as i64).unsigned_abs();
         assert!(
