@@ -852,11 +852,15 @@ fn selecting_the_first_rows_agrees_with_sorting_them_all() {
             }
             let k = rng.gen_range(0..matches.len() + 5);
             let all = sorted_plainly(&t, &matches, key, desc);
-            assert_eq!(
-                first_k(&t, &matches, key, desc, k),
-                all[..k.min(all.len())].to_vec(),
-                "{key:?} desc {desc} k {k}"
-            );
+            let keys: Vec<u128> = t.rows.iter().map(|r| sort_key(&t, r, key)).collect();
+            for kept in [None, Some(&keys[..])] {
+                assert_eq!(
+                    first_k(&t, &matches, key, desc, k, kept),
+                    all[..k.min(all.len())].to_vec(),
+                    "{key:?} desc {desc} k {k} keys kept {}",
+                    kept.is_some()
+                );
+            }
         }
     }
 }
