@@ -39,6 +39,18 @@ struct Args {
     /// Keep the loaded users (skip loading when the leased DB already holds them).
     #[arg(long)]
     reuse: bool,
+    /// Use this Redis DB (`redis://host:port/db`) instead of leasing one from the test Redis,
+    /// for example a private server while profiling; with `--reuse` its users are kept.
+    #[arg(long)]
+    redis_url: Option<String>,
+    /// Only time the phases of a cold users-index build, each on its own (SCAN; HGETALL
+    /// pipelines with the RESP parse; decode; table), then the overlapped build with the CPU
+    /// time of this process and of Redis.
+    #[arg(long)]
+    phases: bool,
+    /// With `--phases`: only the overlapped build (no phase-by-phase passes).
+    #[arg(long)]
+    build_only: bool,
 }
 
 struct Row {
@@ -62,10 +74,18 @@ fn best<F: FnMut() -> Duration>(runs: usize, mut f: F) -> Duration {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let lease = rampart_testkit::redis().await;
+    let lease = match &args.redis_url {
+        Some(_) => None,
+        None => Some(rampart_testkit::redis().await),
+    };
+    let url = match (&args.redis_url, &lease) {
+        (Some(u), _) => u.clone(),
+        (None, Some(l)) => l.url.clone(),
+        (None, None) => unreachable!(),
+    };
     let ks = Arc::new(
         RedisKeySpace::connect(RedisOptions {
-            url: lease.url.clone(),
+            url: url.clone(),
             username: None,
             password: None,
             db: None,
@@ -78,7 +98,7 @@ async fn main() {
     );
     let have = ks.dbsize().await.unwrap_or(0) as usize;
     if !(args.reuse && have == args.users) {
-        eprintln!("loading {} user hashes into {} ...", args.users, lease.url);
+        eprintln!("loading {} user hashes into {url} ...", args.users);
         let t = Instant::now();
         load_users(&*ks, args.users).await;
         eprintln!("loaded in {:.1} s", t.elapsed().as_secs_f64());
@@ -86,8 +106,13 @@ async fn main() {
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     eprintln!("load average before measuring: {}", load.trim());
 
+    if args.phases {
+        phases(&args, ks.clone(), &url).await;
+        drop(lease);
+        return;
+    }
     let mut rows = Vec::new();
-    users_rows(&args, ks.clone(), &lease.url, &mut rows).await;
+    users_rows(&args, ks.clone(), &url, &mut rows).await;
     if args.users_only {
         print_rows(&rows, &load);
         drop(lease);
@@ -111,7 +136,7 @@ async fn main() {
     for (parser, label) in [("pure", "redis-py"), ("hiredis", "redis-py + hiredis")] {
         let mut python = f64::MAX;
         for _ in 0..args.runs.max(1) {
-            let v = py(&["scan-users", "--redis", &lease.url, "--parser", parser]);
+            let v = py(&["scan-users", "--redis", &url, "--parser", parser]);
             assert_eq!(
                 v["decoded"].as_u64(),
                 Some(args.users as u64),
@@ -226,6 +251,219 @@ fn print_rows(rows: &[Row], load: &str) {
     );
 }
 
+/// CPU seconds (user + system) this process has used.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the `(comm)`: state is 3rd overall; utime and stime are the 14th and 15th.
+    let rest = stat.rsplit(')').next().unwrap_or_default();
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Redis's CPU seconds (`used_cpu_sys + used_cpu_user` of INFO cpu), through redis-cli.
+fn redis_cpu_seconds(url: &str) -> Option<f64> {
+    let out = std::process::Command::new("redis-cli")
+        .args(["-u", url, "INFO", "cpu"])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let get = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    Some(get("used_cpu_sys:")? + get("used_cpu_user:")?)
+}
+
+/// The Redis server's main thread from `/proc` when it runs on this machine: (seconds on a CPU,
+/// seconds runnable but waiting for one).
+fn redis_sched(url: &str) -> Option<(f64, f64)> {
+    let out = std::process::Command::new("redis-cli")
+        .args(["-u", url, "INFO", "server"])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let pid = text
+        .lines()
+        .find_map(|l| l.strip_prefix("process_id:"))?
+        .trim()
+        .to_string();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).ok()?;
+    let mut f = stat
+        .split_whitespace()
+        .map(|v| v.parse::<f64>().unwrap_or(0.0) / 1e9);
+    Some((f.next()?, f.next()?))
+}
+
+/// `--phases`: each phase of a cold users-index build alone, then the real (overlapped) build.
+async fn phases(args: &Args, ks: Arc<RedisKeySpace>, url: &str) {
+    use rampart_domain::userindex::{decode_user, fingerprint, Table};
+    let secs = |d: Duration| d.as_secs_f64();
+    for run in 0..args.runs.max(1) {
+        if args.build_only {
+            let index = UserIndex::new(ks.clone(), Arc::new(SystemClock));
+            let (cpu0, rcpu0, s0) = (cpu_seconds(), redis_cpu_seconds(url), redis_sched(url));
+            let t = Instant::now();
+            index.build().await.expect("build");
+            let build = t.elapsed();
+            let (cpu1, rcpu1, s1) = (cpu_seconds(), redis_cpu_seconds(url), redis_sched(url));
+            let times = search_as_you_type(&index);
+            let ms = |d: Duration| d.as_secs_f64() * 1e3;
+            let filter = UserQuery {
+                role: Some("premium_user".into()),
+                mfa: Some(false),
+                last_login: Some(LastLoginFilter::NotWithin { days: 90 }),
+                limit: 50,
+                ..UserQuery::default()
+            };
+            let warm: Vec<String> = (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    let _ = index.query(&filter).expect("filter");
+                    format!("{:.1}", ms(t.elapsed()))
+                })
+                .collect();
+            eprintln!(
+                "run {run}: dormant-premium filter on the built index: {} ms",
+                warm.join(", ")
+            );
+            let count_only = UserQuery {
+                limit: 0,
+                ..filter.clone()
+            };
+            let warm: Vec<String> = (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    let _ = index.query(&count_only).expect("filter");
+                    format!("{:.1}", ms(t.elapsed()))
+                })
+                .collect();
+            eprintln!("run {run}: same, count only: {} ms", warm.join(", "));
+            eprintln!(
+                "run {run}: search as you type: median {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+                ms(percentile(&times, 0.5)),
+                ms(percentile(&times, 0.9)),
+                ms(percentile(&times, 0.99)),
+                ms(times[times.len() - 1])
+            );
+            let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+            // Of the build's wall time, Redis was on a CPU, runnable but not running (the
+            // machine is busy), or idle (waiting for this client).
+            let sched = s0
+                .zip(s1)
+                .map_or(String::new(), |((on0, wait0), (on1, wait1))| {
+                    let (on, wait) = (on1 - on0, wait1 - wait0);
+                    format!(
+                        "; Redis on CPU {on:.2} s, waiting for a CPU {wait:.2} s, idle {:.2} s",
+                        secs(build) - on - wait
+                    )
+                });
+            eprintln!(
+                "run {run}: build {:.2} s, client CPU {:.2} s, Redis CPU {} s (load {}){sched}",
+                secs(build),
+                cpu1 - cpu0,
+                rcpu0
+                    .zip(rcpu1)
+                    .map_or("?".to_string(), |(a, b)| format!("{:.2}", b - a)),
+                load.split_whitespace().next().unwrap_or("?")
+            );
+            continue;
+        }
+        // 1. SCAN alone.
+        let r0 = redis_cpu_seconds(url);
+        let t = Instant::now();
+        let mut keys = Vec::new();
+        let mut cursor = 0;
+        loop {
+            let (next, mut step) = ks.scan(cursor, "user:*", MAX_BATCH).await.expect("scan");
+            keys.append(&mut step);
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+        let scan = t.elapsed();
+        let r1 = redis_cpu_seconds(url);
+        // 2. HGETALL pipelines one after another (Redis + network + RESP parse).
+        let c1 = cpu_seconds();
+        let t = Instant::now();
+        let mut raws = Vec::new();
+        for chunk in keys.chunks(MAX_BATCH) {
+            raws.push(ks.hgetall_raw(chunk).await.expect("hgetall"));
+        }
+        let fetch = t.elapsed();
+        let (c2, r2) = (cpu_seconds(), redis_cpu_seconds(url));
+        let delta = |a: Option<f64>, b: Option<f64>| {
+            a.zip(b)
+                .map_or("?".to_string(), |(a, b)| format!("{:.2}", b - a))
+        };
+        eprintln!(
+            "run {run}: Redis CPU: SCAN {} s, HGETALL {} s; client CPU for HGETALL + parse {:.2} s",
+            delta(r0, r1),
+            delta(r1, r2),
+            c2 - c1
+        );
+        // 3. Decode every reply (results dropped); 4. decode again and upsert into a table.
+        let mut fields = Vec::new();
+        let t = Instant::now();
+        let mut readable = 0usize;
+        for (chunk, raw) in keys.chunks(MAX_BATCH).zip(&raws) {
+            for (i, key) in chunk.iter().enumerate() {
+                let id = key.strip_prefix("user:").unwrap_or(key);
+                raw.fields_into(i, &mut fields).expect("a hash");
+                let _ = std::hint::black_box(fingerprint(&fields));
+                if matches!(
+                    std::hint::black_box(decode_user(id, &fields)),
+                    rampart_domain::userindex::Verdict::User(_)
+                ) {
+                    readable += 1;
+                }
+            }
+        }
+        let decode = t.elapsed();
+        let t = Instant::now();
+        let mut table = Table::new();
+        table.reserve(keys.len());
+        let mut resized = false;
+        for (chunk, raw) in keys.chunks(MAX_BATCH).zip(&raws) {
+            for (i, key) in chunk.iter().enumerate() {
+                let id = key.strip_prefix("user:").unwrap_or(key);
+                raw.fields_into(i, &mut fields).expect("a hash");
+                table.upsert_fields(id, &fields, 1);
+            }
+            if !resized && table.len() >= 512 {
+                table.reserve(keys.len() - table.len());
+                resized = true;
+            }
+        }
+        let insert = t.elapsed().saturating_sub(decode);
+        assert_eq!(table.len(), readable, "every user readable");
+        drop(raws);
+        // 5. The real build, overlapped, with CPU use on both sides.
+        let index = UserIndex::new(ks.clone(), Arc::new(SystemClock));
+        let (cpu0, rcpu0) = (cpu_seconds(), redis_cpu_seconds(url));
+        let t = Instant::now();
+        index.build().await.expect("build");
+        let build = t.elapsed();
+        let (cpu1, rcpu1) = (cpu_seconds(), redis_cpu_seconds(url));
+        let redis_cpu = rcpu0
+            .zip(rcpu1)
+            .map_or("?".to_string(), |(a, b)| format!("{:.2}", b - a));
+        eprintln!(
+            "run {run}: {} keys | scan {:.2} s | hgetall+parse {:.2} s | decode {:.2} s | table {:.2} s | sum {:.2} s || build {:.2} s, client CPU {:.2} s, Redis CPU {redis_cpu} s",
+            keys.len(),
+            secs(scan),
+            secs(fetch),
+            secs(decode),
+            secs(insert),
+            secs(scan + fetch + decode + insert),
+            secs(build),
+            cpu1 - cpu0,
+        );
+    }
+}
+
 fn rss_bytes() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -300,29 +538,45 @@ async fn users_rows(args: &Args, ks: Arc<RedisKeySpace>, url: &str, rows: &mut V
     let mut rust = Duration::MAX;
     let mut matched = 0;
     let mut kept = None;
+    // Of the fastest run: Redis's CPU seconds, and its main thread's seconds waiting for a CPU
+    // (when Redis runs on this machine): the build cannot be faster than the first.
+    let mut server = (None, None);
+    let peers = [("pure", "redis-py"), ("hiredis", "redis-py + hiredis")];
+    let mut python = [f64::MAX; 2];
+    let mut py_matched = [0u64; 2];
+    // Rust and each Python variant take turns, so a change in the machine's load during the
+    // table's minutes falls on every side alike.
     for _ in 0..args.runs.max(1) {
         drop(kept.take());
         let index = UserIndex::new(ks.clone(), clock.clone());
+        let (cpu0, sched0) = (redis_cpu_seconds(url), redis_sched(url));
         let t = Instant::now();
         index.build().await.expect("build the users index");
         let page = index.query(&filter).expect("filter");
-        rust = rust.min(t.elapsed());
+        let took = t.elapsed();
+        let (cpu1, sched1) = (redis_cpu_seconds(url), redis_sched(url));
+        if took < rust {
+            rust = took;
+            server = (
+                cpu0.zip(cpu1).map(|(a, b)| b - a),
+                sched0.zip(sched1).map(|((_, a), (_, b))| b - a),
+            );
+        }
         assert_eq!(page.loaded, args.users as u64, "every user indexed");
         matched = page.total;
         kept = Some(index);
+        for (i, (parser, _)) in peers.iter().enumerate() {
+            let v = py(&["filter-users", "--redis", url, "--parser", parser]);
+            python[i] = python[i].min(v["seconds"].as_f64().unwrap());
+            py_matched[i] = v["matched"].as_u64().unwrap_or(0);
+        }
     }
     let index = kept.expect("an index");
     let rss = rss_bytes().saturating_sub(rss_before);
     let heap = index.heap_bytes();
     let limit = 3.5 * args.users as f64 / 1_000_000.0;
-    for (parser, label) in [("pure", "redis-py"), ("hiredis", "redis-py + hiredis")] {
-        let mut python = f64::MAX;
-        let mut py_matched = 0;
-        for _ in 0..args.runs.max(1) {
-            let v = py(&["filter-users", "--redis", url, "--parser", parser]);
-            python = python.min(v["seconds"].as_f64().unwrap());
-            py_matched = v["matched"].as_u64().unwrap_or(0);
-        }
+    for (i, (_, label)) in peers.iter().enumerate() {
+        let (python, py_matched) = (python[i], py_matched[i]);
         // The 90-day cutoff is taken a few seconds apart on each side.
         let drift = (py_matched as i64 - matched as i64).unsigned_abs();
         assert!(
@@ -340,6 +594,19 @@ async fn users_rows(args: &Args, ks: Arc<RedisKeySpace>, url: &str, rows: &mut V
             ratio: format!("{ratio:.1}x"),
             target: format!("<= {limit:.2} s and >= 4x"),
             met: rust.as_secs_f64() <= limit && ratio >= 4.0,
+        });
+    }
+    if let Some(cpu) = server.0 {
+        rows.push(Row {
+            what: "Redis CPU during that cold build (SCAN + HGETALL served; a floor for it)".into(),
+            rust: match server.1 {
+                Some(wait) => format!("{cpu:.2} s (+ {wait:.2} s waiting for a CPU)"),
+                None => format!("{cpu:.2} s"),
+            },
+            python: "-".into(),
+            ratio: "-".into(),
+            target: "-".into(),
+            met: true,
         });
     }
     let warm = {
@@ -368,7 +635,31 @@ async fn users_rows(args: &Args, ks: Arc<RedisKeySpace>, url: &str, rows: &mut V
         met: true,
     });
 
-    // 3. Search as you type over the complete index, newest-first page of 50, sorted by e-mail.
+    // 3. Search as you type over the complete index, page of 50 sorted by e-mail.
+    let times = search_as_you_type(&index);
+    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
+    rows.push(Row {
+        what: format!(
+            "search as you type over {} users ({} keystrokes incl. Korean and full-width, prefix and substring)",
+            args.users,
+            times.len()
+        ),
+        rust: format!(
+            "median {:.1} ms, p99 {:.1} ms",
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3
+        ),
+        python: "-".into(),
+        ratio: "-".into(),
+        target: "<= 100 ms per keystroke".into(),
+        met: p99 <= Duration::from_millis(100),
+    });
+}
+
+/// Search as you type on a built index: 20 keystrokes (ASCII narrowing, Korean, upper case,
+/// full-width, no match, one character matching every row), substring then prefix, five
+/// times over; page of 50 sorted by e-mail. The times, sorted.
+fn search_as_you_type(index: &UserIndex) -> Vec<Duration> {
     let typed: Vec<&str> = vec![
         "u",
         "us",
@@ -410,23 +701,7 @@ async fn users_rows(args: &Args, ks: Arc<RedisKeySpace>, url: &str, rows: &mut V
         }
     }
     times.sort();
-    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
-    rows.push(Row {
-        what: format!(
-            "search as you type over {} users ({} keystrokes incl. Korean and full-width, prefix and substring)",
-            args.users,
-            times.len()
-        ),
-        rust: format!(
-            "median {:.1} ms, p99 {:.1} ms",
-            p50.as_secs_f64() * 1e3,
-            p99.as_secs_f64() * 1e3
-        ),
-        python: "-".into(),
-        ratio: "-".into(),
-        target: "<= 100 ms per keystroke".into(),
-        met: p99 <= Duration::from_millis(100),
-    });
+    times
 }
 
 /// Write `n` user hashes exactly as the seed's `_save_user` does (plus `last_login` for most),

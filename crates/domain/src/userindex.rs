@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -156,20 +157,66 @@ impl UserRow {
 
 /// The search form of a text: NFKC (full-width letters and digits become ASCII, Hangul jamo
 /// compose), lower case, NFC again (lower-casing can decompose), and no `\x01`/`\n`, which
-/// delimit segments in the blob. ASCII, the common case, only lower-cases.
+/// delimit segments in the blob.
 pub fn normalize(s: &str) -> String {
-    if s.is_ascii() {
-        let mut out = s.to_ascii_lowercase();
-        if out.bytes().any(|b| b == SEP_FIELD || b == SEP_ROW) {
-            out = out.replace(['\x01', '\n'], " ");
+    let mut out = Vec::with_capacity(s.len());
+    normalize_into(s, &mut out);
+    // Only whole UTF-8 sequences are appended.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`normalize`], appended to `out`; `true` when what was appended is `s` itself.
+///
+/// Fast path for the texts nearly every user has: ASCII and precomposed Hangul syllables
+/// (U+AC00..=U+D7A3). Such a text is already NFKC and NFC (a syllable only composes with a
+/// following trailing jamo, and there is none; ASCII has no combining marks) and Hangul has no
+/// case, so the search form is the ASCII lower-casing. Anything else takes the full path.
+pub fn normalize_into(s: &str, out: &mut Vec<u8>) -> bool {
+    let start = out.len();
+    let b = s.as_bytes();
+    let mut same = true;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            let n = match c {
+                SEP_FIELD | SEP_ROW => b' ',
+                _ => c.to_ascii_lowercase(),
+            };
+            same &= n == c;
+            out.push(n);
+            i += 1;
+        } else if is_hangul_syllable(&b[i..]) {
+            out.extend_from_slice(&b[i..i + 3]);
+            i += 3;
+        } else {
+            out.truncate(start);
+            normalize_full(s, out);
+            return &out[start..] == b;
         }
-        return out;
     }
+    same
+}
+
+/// Whether `b` starts with the UTF-8 of a precomposed Hangul syllable (U+AC00..=U+D7A3:
+/// `EA B0 80` ..= `ED 9E A3`). `b` is valid UTF-8.
+fn is_hangul_syllable(b: &[u8]) -> bool {
+    if b.len() < 3 || !(0xEA..=0xED).contains(&b[0]) {
+        return false;
+    }
+    let cp =
+        (u32::from(b[0] & 0x0F) << 12) | (u32::from(b[1] & 0x3F) << 6) | u32::from(b[2] & 0x3F);
+    (0xAC00..=0xD7A3).contains(&cp)
+}
+
+/// The full path of [`normalize_into`].
+fn normalize_full(s: &str, out: &mut Vec<u8>) {
     let lower: String = s.nfkc().flat_map(char::to_lowercase).collect();
-    lower
-        .nfc()
-        .map(|c| if c == '\x01' || c == '\n' { ' ' } else { c })
-        .collect()
+    let mut buf = [0u8; 4];
+    for c in lower.nfc() {
+        let c = if c == '\x01' || c == '\n' { ' ' } else { c };
+        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
 }
 
 const SEP_FIELD: u8 = 0x01;
@@ -415,11 +462,19 @@ impl Table {
         Self::default()
     }
 
+    /// Room for `rows` more rows. The text arenas are sized on the rows held so far, once
+    /// there are enough of them (then they grow once, exactly, not by doubling and copying);
+    /// before that only the fixed-size parts are reserved: growing a large reservation copies
+    /// all of it, touched or not.
     pub fn reserve(&mut self, rows: usize) {
-        self.rows.reserve(rows);
+        self.rows.reserve_exact(rows);
         self.by_hash.reserve(rows);
-        self.blob.reserve(rows * 40);
-        self.text.reserve(rows * 24);
+        if self.rows.len() >= 512 {
+            let per = |bytes: usize| bytes / self.rows.len() + bytes / self.rows.len() / 16 + 1;
+            let (text, blob) = (per(self.text.len()), per(self.blob.len()));
+            self.text.reserve_exact(rows * text);
+            self.blob.reserve_exact(rows * blob);
+        }
     }
 
     /// Live rows (readable + unreadable).
@@ -450,9 +505,14 @@ impl Table {
     }
 
     fn id_of(&self, r: &Row) -> &str {
-        let s = r.text as usize;
         // Arena pieces are copied from `&str`s at char boundaries.
-        std::str::from_utf8(&self.text[s..s + r.id_len as usize]).unwrap_or_default()
+        std::str::from_utf8(self.id_bytes(r)).unwrap_or_default()
+    }
+
+    /// The id's bytes, for comparisons (byte order is `str` order), without a UTF-8 check.
+    fn id_bytes(&self, r: &Row) -> &[u8] {
+        let s = r.text as usize;
+        &self.text[s..s + r.id_len as usize]
     }
 
     fn email_norm(&self, r: &Row) -> &[u8] {
@@ -489,12 +549,7 @@ impl Table {
     }
 
     fn find(&self, id: &str) -> Option<u32> {
-        if let Some(&i) = self.by_hash.get(&fx_str(id)) {
-            if self.id_of(&self.rows[i as usize]) == id {
-                return Some(i);
-            }
-        }
-        self.overflow.get(id).copied()
+        self.find_hashed(id, fx_str(id))
     }
 
     /// The fingerprint stored for `id`, to skip unchanged records.
@@ -513,9 +568,23 @@ impl Table {
         }
     }
 
+    /// The row of `id` given its hash (`fx_str(id)`).
+    fn find_hashed(&self, id: &str, h: u64) -> Option<u32> {
+        if let Some(&i) = self.by_hash.get(&h) {
+            if self.id_bytes(&self.rows[i as usize]) == id.as_bytes() {
+                return Some(i);
+            }
+        }
+        if self.overflow.is_empty() {
+            return None;
+        }
+        self.overflow.get(id).copied()
+    }
+
     /// Insert or replace the row of `id` with what the store holds now.
     pub fn upsert(&mut self, id: &str, verdict: &Verdict<'_>, fp: u64, epoch: u32) -> Change {
-        let old = self.find(id);
+        let h = fx_str(id);
+        let old = self.find_hashed(id, h);
         if let Some(i) = old {
             let r = &mut self.rows[i as usize];
             if r.fingerprint == fp && !matches!(verdict, Verdict::Vanished) {
@@ -523,9 +592,42 @@ impl Table {
                 return Change::Unchanged;
             }
         }
+        self.replace(id, h, old, verdict, fp, epoch)
+    }
+
+    /// [`Table::upsert`] straight from one HGETALL reply: the fingerprint is taken first and
+    /// an unchanged record is only marked seen, never decoded again; one id lookup either way.
+    /// An empty reply (the key vanished) drops the row.
+    pub fn upsert_fields(&mut self, id: &str, fields: &[(&[u8], &[u8])], epoch: u32) -> Change {
+        let h = fx_str(id);
+        let old = self.find_hashed(id, h);
+        if fields.is_empty() {
+            return self.replace(id, h, old, &Verdict::Vanished, 0, epoch);
+        }
+        let fp = fingerprint(fields);
+        if let Some(i) = old {
+            let r = &mut self.rows[i as usize];
+            if r.fingerprint == fp {
+                r.epoch = epoch;
+                return Change::Unchanged;
+            }
+        }
+        self.replace(id, h, old, &decode_user(id, fields), fp, epoch)
+    }
+
+    /// Put `verdict` in place of row `old` of `id` (hash `h`), or drop it for `Vanished`.
+    fn replace(
+        &mut self,
+        id: &str,
+        h: u64,
+        old: Option<u32>,
+        verdict: &Verdict<'_>,
+        fp: u64,
+        epoch: u32,
+    ) -> Change {
         let new_row = match verdict {
             Verdict::Vanished => {
-                return if self.remove(id) {
+                return if old.is_some() && self.remove(id) {
                     Change::Replaced
                 } else {
                     Change::Ignored
@@ -537,7 +639,7 @@ impl Table {
         if let Some(i) = old {
             self.kill(i);
         }
-        self.index(id, new_row, old);
+        self.index(id, h, new_row, old);
         self.generation += 1;
         if old.is_some() {
             Change::Replaced
@@ -547,22 +649,23 @@ impl Table {
     }
 
     /// Point the id maps at `row` (replacing `old` when the id had a row).
-    fn index(&mut self, id: &str, row: u32, old: Option<u32>) {
-        let h = fx_str(id);
+    fn index(&mut self, id: &str, h: u64, row: u32, old: Option<u32>) {
         match old {
-            Some(i) if self.by_hash.get(&h) == Some(&i) => {
-                self.by_hash.insert(h, row);
-            }
-            Some(_) => {
-                self.overflow.insert(id.into(), row);
-            }
-            // Another live id has the same 64-bit hash.
-            None if self.by_hash.contains_key(&h) => {
-                self.overflow.insert(id.into(), row);
-            }
-            None => {
-                self.by_hash.insert(h, row);
-            }
+            Some(i) => match self.by_hash.get_mut(&h) {
+                Some(slot) if *slot == i => *slot = row,
+                _ => {
+                    self.overflow.insert(id.into(), row);
+                }
+            },
+            None => match self.by_hash.entry(h) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(row);
+                }
+                // Another live id has the same 64-bit hash.
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    self.overflow.insert(id.into(), row);
+                }
+            },
         }
     }
 
@@ -623,29 +726,44 @@ impl Table {
         clamp16(s.len())
     }
 
+    /// Append the search form of `s` to the blob (cut to 64 KiB); its length, and whether it
+    /// is `s` itself (then `s` is not stored a second time).
+    fn push_blob_normalized(&mut self, s: &str) -> (u16, bool) {
+        let start = self.blob.len();
+        let same = normalize_into(s, &mut self.blob) && s.len() <= u16::MAX as usize;
+        let len = self.blob.len() - start;
+        if len > u16::MAX as usize {
+            // Normalized text is UTF-8: cut on a char boundary.
+            let mut end = u16::MAX as usize;
+            while end > 0 && (self.blob[start + end] & 0xC0) == 0x80 {
+                end -= 1;
+            }
+            self.blob.truncate(start + end);
+        }
+        (clamp16(self.blob.len() - start), same)
+    }
+
     fn push_user(&mut self, id: &str, d: &Decoded<'_>, fp: u64, epoch: u32) -> u32 {
         let text = self.text.len() as u32;
-        let blob = self.blob.len() as u32;
         let id_len = self.push_text(id);
+        let blob = self.blob.len() as u32;
         let mut flags = 0;
-        let email_n = normalize(&d.email);
-        let user_n = normalize(&d.username);
+        let (email_norm_len, email_same) = self.push_blob_normalized(&d.email);
+        self.blob.push(SEP_FIELD);
+        let (username_norm_len, username_same) = self.push_blob_normalized(&d.username);
+        self.blob.push(SEP_ROW);
         let mut email_len = 0;
         let mut username_len = 0;
-        if email_n == d.email && d.email.len() <= u16::MAX as usize {
+        if email_same {
             flags |= F_EMAIL_NORM;
         } else {
             email_len = self.push_text(&d.email);
         }
-        if user_n == d.username && d.username.len() <= u16::MAX as usize {
+        if username_same {
             flags |= F_USERNAME_NORM;
         } else {
             username_len = self.push_text(&d.username);
         }
-        let email_norm_len = self.push_blob(&email_n);
-        self.blob.push(SEP_FIELD);
-        let username_norm_len = self.push_blob(&user_n);
-        self.blob.push(SEP_ROW);
         if d.is_active {
             flags |= F_ACTIVE;
         }
@@ -711,6 +829,9 @@ impl Table {
         }
         let mut fresh = Table::new();
         fresh.reserve(self.live);
+        // At most what the live rows use now.
+        fresh.text.reserve_exact(self.text.len());
+        fresh.blob.reserve_exact(self.blob.len());
         for (i, r) in self.rows.iter().enumerate() {
             if r.flags & F_DEAD != 0 {
                 continue;
@@ -732,7 +853,7 @@ impl Table {
                 };
                 fresh.push_user(id, &d, r.fingerprint, r.epoch)
             };
-            fresh.index(id, j, None);
+            fresh.index(id, fx_str(id), j, None);
         }
         fresh.generation = self.generation + 1;
         *self = fresh;
@@ -890,8 +1011,18 @@ impl Compiled {
 /// ordering per sort key, both valid for one table generation.
 #[derive(Default)]
 pub struct QueryCache {
-    search: Option<(u64, SearchMode, String, std::sync::Arc<Vec<u32>>)>,
-    orders: Vec<(u64, SortKey, std::sync::Arc<Vec<u32>>)>,
+    search: Option<(u64, SearchMode, String, Arc<Vec<u32>>)>,
+    orders: Vec<(u64, SortKey, Arc<Order>)>,
+    /// Every row's [`sort_key`] for the last key used on a large result set: selecting a page
+    /// then reads 16 bytes a match instead of its row and its text.
+    keys: Option<(u64, SortKey, Arc<Vec<u128>>)>,
+}
+
+/// Every live row in ascending order of one sort key: readable rows first, then unreadable.
+struct Order {
+    rows: Vec<u32>,
+    /// How many of `rows` are readable (they come first).
+    readable: usize,
 }
 
 /// What a query found: rows matching, and the page.
@@ -901,104 +1032,298 @@ pub struct Found {
     pub page: Vec<u32>,
 }
 
-/// Live row indexes whose segment holds the search text, ascending.
-fn search_rows(t: &Table, q: &Compiled, cache: &mut QueryCache) -> std::sync::Arc<Vec<u32>> {
+/// Fewer matches than this are simply sorted. More are paged without sorting them all: by
+/// walking a full ordering when one is kept, else by selecting the rows up to the page's end
+/// (sorting 16k rows costs about as much as a walk over a million).
+const WALK_MIN: usize = 16 * 1024;
+/// Pages ending further than this build (and keep) the full ordering of the sort key, walked
+/// by later pages; nearer pages select their rows in one pass over the matches.
+const TOP_K_MAX: usize = 2048;
+
+/// Live row indexes whose e-mail or username holds the search text (at the start of either
+/// for [`SearchMode::Prefix`]), ascending.
+fn search_rows(t: &Table, q: &Compiled, cache: &mut QueryCache) -> Arc<Vec<u32>> {
     let gen = t.generation;
-    if let Some((g, mode, text, hits)) = &cache.search {
-        if *g == gen && *mode == q.mode && *text == q.search {
+    let needle = q.search.as_bytes();
+    let finder = memchr::memmem::Finder::new(needle);
+    let hits = match &cache.search {
+        Some((g, mode, text, hits)) if *g == gen && *mode == q.mode && *text == q.search => {
             return hits.clone();
         }
         // Typing extends the text: only rows that matched the shorter text can match.
-        if *g == gen && *mode == q.mode && q.search.starts_with(text.as_str()) {
-            let needle = q.search.as_bytes();
-            let finder = memchr::memmem::Finder::new(needle);
-            let narrowed: Vec<u32> = hits
-                .iter()
+        Some((g, mode, text, hits))
+            if *g == gen && *mode == q.mode && q.search.starts_with(text.as_str()) =>
+        {
+            hits.iter()
                 .copied()
                 .filter(|&i| segment_matches(t, &t.rows[i as usize], &finder, q.mode))
-                .collect();
-            let hits = std::sync::Arc::new(narrowed);
-            cache.search = Some((gen, q.mode, q.search.clone(), hits.clone()));
-            return hits;
+                .collect()
         }
-    }
-    let finder = memchr::memmem::Finder::new(q.search.as_bytes());
-    let mut out = Vec::new();
-    let rows = &t.rows;
-    let mut ri = 0usize;
-    let mut last_pushed = u32::MAX;
-    for pos in finder.find_iter(&t.blob) {
-        // Rows are appended in blob order: advance to the row whose segment holds `pos`.
-        let pos32 = pos as u32;
-        if ri + 1 < rows.len() && rows[ri + 1].blob <= pos32 {
-            ri += rows[ri..].partition_point(|r| r.blob <= pos32) - 1;
-        }
-        let r = &rows[ri];
-        if r.flags & F_DEAD != 0 || ri as u32 == last_pushed {
-            continue;
-        }
-        if q.mode == SearchMode::Prefix {
-            let at_start = pos32 == r.blob || t.blob[pos - 1] == SEP_FIELD;
-            if !at_start {
-                continue;
-            }
-        }
-        out.push(ri as u32);
-        last_pushed = ri as u32;
-    }
-    let hits = std::sync::Arc::new(out);
+        _ => match q.mode {
+            SearchMode::Substring => scan_substring(t, &finder),
+            SearchMode::Prefix => t
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.flags & F_DEAD == 0 && prefix_matches(t, r, needle))
+                .map(|(i, _)| i as u32)
+                .collect(),
+        },
+    };
+    let hits = Arc::new(hits);
     cache.search = Some((gen, q.mode, q.search.clone(), hits.clone()));
     hits
 }
 
-fn segment_matches(t: &Table, r: &Row, f: &memchr::memmem::Finder<'_>, mode: SearchMode) -> bool {
-    let e = t.email_norm(r);
-    let u = t.username_norm(r);
-    match mode {
-        SearchMode::Substring => f.find(e).is_some() || f.find(u).is_some(),
-        SearchMode::Prefix => e.starts_with(f.needle()) || u.starts_with(f.needle()),
+/// One pass of `finder` over the blob. After a hit the search resumes at the next row's
+/// segment, so a text found in every row costs one search per row, not one per occurrence.
+fn scan_substring(t: &Table, finder: &memchr::memmem::Finder<'_>) -> Vec<u32> {
+    let (rows, blob) = (&t.rows, &t.blob[..]);
+    let mut out = Vec::new();
+    let mut from = 0usize;
+    let mut ri = 0usize;
+    while let Some(off) = finder.find(&blob[from..]) {
+        let pos = (from + off) as u32;
+        ri = row_at(rows, ri, pos);
+        if rows[ri].flags & F_DEAD == 0 {
+            out.push(ri as u32);
+        }
+        match rows.get(ri + 1) {
+            Some(next) => from = next.blob as usize,
+            None => break,
+        }
+    }
+    out
+}
+
+/// The row whose segment holds blob offset `pos`, searching forward from row `from` (rows are
+/// appended in blob order): galloping, so a nearby row costs a step or two.
+fn row_at(rows: &[Row], from: usize, pos: u32) -> usize {
+    let mut lo = from;
+    let mut step = 1;
+    // Invariant: rows[lo].blob <= pos.
+    loop {
+        let probe = lo + step;
+        if probe >= rows.len() || rows[probe].blob > pos {
+            let hi = probe.min(rows.len());
+            return lo + rows[lo..hi].partition_point(|r| r.blob <= pos) - 1;
+        }
+        lo = probe;
+        step *= 2;
     }
 }
 
-/// The sort key's first bytes as a number, so most comparisons are one integer compare.
-fn prefix_key(b: &[u8]) -> u64 {
-    let mut k = [0u8; 8];
-    let n = b.len().min(8);
-    k[..n].copy_from_slice(&b[..n]);
-    u64::from_be_bytes(k)
+/// The row's `email \x01 username` (a search text never holds the separator).
+fn segment<'t>(t: &'t Table, r: &Row) -> &'t [u8] {
+    let s = r.blob as usize;
+    &t.blob[s..s + r.email_norm_len as usize + 1 + r.username_norm_len as usize]
+}
+
+fn prefix_matches(t: &Table, r: &Row, needle: &[u8]) -> bool {
+    // The first byte decides most rows without a call to memcmp.
+    let starts = |text: &[u8]| text.first() == needle.first() && text.starts_with(needle);
+    starts(t.email_norm(r)) || starts(t.username_norm(r))
+}
+
+fn segment_matches(t: &Table, r: &Row, f: &memchr::memmem::Finder<'_>, mode: SearchMode) -> bool {
+    match mode {
+        SearchMode::Substring => f.find(segment(t, r)).is_some(),
+        SearchMode::Prefix => prefix_matches(t, r, f.needle()),
+    }
+}
+
+/// Up to 16 first bytes as a number (zero-padded): comparing two such numbers agrees with
+/// comparing the texts whenever they differ.
+fn prefix16(b: &[u8]) -> u128 {
+    // Fixed-size loads: a variable-length copy is a memcpy call, and this runs once per match.
+    match b.get(..16) {
+        Some(head) => u128::from_be_bytes(head.try_into().unwrap_or([0; 16])),
+        None => {
+            let mut k = 0u128;
+            for (i, &c) in b.iter().enumerate() {
+                k |= u128::from(c) << (120 - 8 * i);
+            }
+            k
+        }
+    }
+}
+
+fn prefix8(b: &[u8]) -> u64 {
+    match b.get(..8) {
+        Some(head) => u64::from_be_bytes(head.try_into().unwrap_or([0; 8])),
+        None => {
+            let mut k = 0u64;
+            for (i, &c) in b.iter().enumerate() {
+                k |= u64::from(c) << (56 - 8 * i);
+            }
+            k
+        }
+    }
+}
+
+/// A 128-bit sort key of a row that orders as the full comparison does whenever two keys
+/// differ: the sort column's first bytes or value, then the id's first bytes; unreadable rows
+/// get the largest key. Equal keys fall back to [`tie`], so nearly every comparison is one
+/// integer compare.
+fn sort_key(t: &Table, r: &Row, key: SortKey) -> u128 {
+    if r.role == UNREADABLE_ROLE {
+        return u128::MAX;
+    }
+    let flip = |v: i64| u128::from((v as u64) ^ (1 << 63));
+    let k = match key {
+        SortKey::Email => prefix16(t.email_norm(r)),
+        SortKey::Username => prefix16(t.username_norm(r)),
+        // The role in the first byte, then 15 bytes of the id.
+        SortKey::Role => (u128::from(r.role) << 120) | (prefix16(t.id_bytes(r)) >> 8),
+        SortKey::CreatedAt => (flip(r.created_at) << 64) | u128::from(prefix8(t.id_bytes(r))),
+        SortKey::LastLogin => (flip(r.last_login) << 64) | u128::from(prefix8(t.id_bytes(r))),
+    };
+    k.min(u128::MAX - 1)
+}
+
+/// Ascending order of two rows with equal [`sort_key`]s: the full text for e-mail and
+/// username, then the id.
+fn tie(t: &Table, key: SortKey, a: u32, b: u32) -> std::cmp::Ordering {
+    let (ra, rb) = (&t.rows[a as usize], &t.rows[b as usize]);
+    let full = match key {
+        SortKey::Email => t.email_norm(ra).cmp(t.email_norm(rb)),
+        SortKey::Username => t.username_norm(ra).cmp(t.username_norm(rb)),
+        _ => std::cmp::Ordering::Equal,
+    };
+    full.then_with(|| t.id_bytes(ra).cmp(t.id_bytes(rb)))
+}
+
+/// The query's order of two keyed rows: ascending by key (ties by [`tie`]) with unreadable
+/// rows last; descending reverses the readable rows only.
+fn query_cmp(
+    t: &Table,
+    key: SortKey,
+    desc: bool,
+    a: (u128, u32),
+    b: (u128, u32),
+) -> std::cmp::Ordering {
+    let asc = a.0.cmp(&b.0).then_with(|| tie(t, key, a.1, b.1));
+    if desc && a.0 != u128::MAX && b.0 != u128::MAX {
+        asc.reverse()
+    } else {
+        asc
+    }
 }
 
 /// Sort `idx` by `key` ascending (ties by id); unreadable rows after all readable ones.
 fn sort_rows(t: &Table, idx: &mut [u32], key: SortKey) {
-    let rows = &t.rows;
-    let num = |i: u32| -> u64 {
-        let r = &rows[i as usize];
-        if r.role == UNREADABLE_ROLE {
-            return u64::MAX;
-        }
-        let flip = |v: i64| (v as u64) ^ (1 << 63);
-        match key {
-            SortKey::Email => prefix_key(t.email_norm(r)).min(u64::MAX - 1),
-            SortKey::Username => prefix_key(t.username_norm(r)).min(u64::MAX - 1),
-            SortKey::Role => u64::from(r.role),
-            SortKey::CreatedAt => flip(r.created_at).min(u64::MAX - 1),
-            SortKey::LastLogin => flip(r.last_login).min(u64::MAX - 1),
-        }
-    };
-    let mut keyed: Vec<(u64, u32)> = idx.iter().map(|&i| (num(i), i)).collect();
-    keyed.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then_with(|| {
-            let (ra, rb) = (&rows[a.1 as usize], &rows[b.1 as usize]);
-            let full = match key {
-                SortKey::Email => t.email_norm(ra).cmp(t.email_norm(rb)),
-                SortKey::Username => t.username_norm(ra).cmp(t.username_norm(rb)),
-                _ => std::cmp::Ordering::Equal,
-            };
-            full.then_with(|| t.id_of(ra).cmp(t.id_of(rb)))
-        })
-    });
+    let mut keyed: Vec<(u128, u32)> = idx
+        .iter()
+        .map(|&i| (sort_key(t, &t.rows[i as usize], key), i))
+        .collect();
+    keyed.sort_unstable_by(|a, b| query_cmp(t, key, false, *a, *b));
     for (slot, (_, i)) in idx.iter_mut().zip(keyed) {
         *slot = i;
+    }
+}
+
+/// The first `k` of `matches` in the query's order, in that order: one pass keeping the best
+/// `k` in a bounded max-heap, so a page of a million matches costs one key per match and no
+/// sort of them all.
+fn first_k(
+    t: &Table,
+    matches: &[u32],
+    key: SortKey,
+    desc: bool,
+    k: usize,
+    keys: Option<&[u128]>,
+) -> Vec<u32> {
+    if k == 0 {
+        return Vec::new();
+    }
+    let before = |a: (u128, u32), b: (u128, u32)| query_cmp(t, key, desc, a, b).is_lt();
+    // heap[0] is the last (worst) of the best so far.
+    let mut heap: Vec<(u128, u32)> = Vec::with_capacity(k);
+    for &i in matches {
+        let e = match keys {
+            Some(keys) => (keys[i as usize], i),
+            None => (sort_key(t, &t.rows[i as usize], key), i),
+        };
+        if heap.len() < k {
+            heap.push(e);
+            // Sift up.
+            let mut c = heap.len() - 1;
+            while c > 0 {
+                let p = (c - 1) / 2;
+                if before(heap[p], heap[c]) {
+                    heap.swap(p, c);
+                    c = p;
+                } else {
+                    break;
+                }
+            }
+        } else if before(e, heap[0]) {
+            heap[0] = e;
+            // Sift down.
+            let mut p = 0;
+            loop {
+                let (l, r) = (2 * p + 1, 2 * p + 2);
+                let mut worst = p;
+                if l < k && before(heap[worst], heap[l]) {
+                    worst = l;
+                }
+                if r < k && before(heap[worst], heap[r]) {
+                    worst = r;
+                }
+                if worst == p {
+                    break;
+                }
+                heap.swap(p, worst);
+                p = worst;
+            }
+        }
+    }
+    heap.sort_unstable_by(|a, b| query_cmp(t, key, desc, *a, *b));
+    heap.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Every live row ordered by `key` (see [`sort_rows`]).
+fn full_order(t: &Table, key: SortKey) -> Order {
+    let mut rows: Vec<u32> = (0..t.rows.len() as u32)
+        .filter(|&i| t.rows[i as usize].flags & F_DEAD == 0)
+        .collect();
+    sort_rows(t, &mut rows, key);
+    let readable = rows.partition_point(|&i| t.rows[i as usize].role != UNREADABLE_ROLE);
+    Order { rows, readable }
+}
+
+/// The page of `matches` (live rows, in any order) in `order`'s order, reversed for
+/// descending except the unreadable rows; stops as soon as the page is full.
+fn walk(order: &Order, table_rows: usize, matches: &[u32], q: &Compiled) -> Vec<u32> {
+    if q.offset >= matches.len() || q.limit == 0 {
+        return Vec::new();
+    }
+    let mut bits = vec![0u64; table_rows.div_ceil(64)];
+    for &i in matches {
+        bits[i as usize >> 6] |= 1 << (i & 63);
+    }
+    let wanted = |i: &&u32| bits[**i as usize >> 6] & (1 << (**i & 63)) != 0;
+    let (readable, unreadable) = order.rows.split_at(order.readable);
+    let take = q.limit.min(matches.len() - q.offset);
+    if q.descending {
+        readable
+            .iter()
+            .rev()
+            .chain(unreadable)
+            .filter(wanted)
+            .skip(q.offset)
+            .take(take)
+            .copied()
+            .collect()
+    } else {
+        order
+            .rows
+            .iter()
+            .filter(wanted)
+            .skip(q.offset)
+            .take(take)
+            .copied()
+            .collect()
     }
 }
 
@@ -1010,43 +1335,79 @@ pub fn run(t: &Table, q: &Compiled, cache: &mut QueryCache) -> Found {
     let gen = t.generation;
     cache.orders.retain(|(g, _, _)| *g == gen);
     let hits = (!q.search.is_empty()).then(|| search_rows(t, q, cache));
-    let cached = cache
-        .orders
-        .iter()
-        .find(|(_, k, _)| *k == q.sort)
-        .map(|(_, _, o)| o.clone());
-    let mut matches: Vec<u32> = match (&hits, &cached) {
-        // No search and a full ordering at hand: one pass in order.
-        (None, Some(order)) => order
+    // Matches in row order: one sequential pass over the rows (or the hits).
+    let filters = q.has_row_filters();
+    let matches: std::borrow::Cow<'_, [u32]> = match &hits {
+        Some(h) if !filters => std::borrow::Cow::Borrowed(&h[..]),
+        Some(h) => h
             .iter()
             .copied()
             .filter(|&i| q.keeps(&t.rows[i as usize]))
             .collect(),
-        _ => {
-            let mut m: Vec<u32> = match &hits {
-                Some(h) => h
-                    .iter()
-                    .copied()
-                    .filter(|&i| q.keeps(&t.rows[i as usize]))
-                    .collect(),
-                None => (0..t.rows.len() as u32)
-                    .filter(|&i| q.keeps(&t.rows[i as usize]))
-                    .collect(),
-            };
-            sort_rows(t, &mut m, q.sort);
-            if hits.is_none() && !q.has_row_filters() {
-                cache
-                    .orders
-                    .push((gen, q.sort, std::sync::Arc::new(m.clone())));
-            }
-            m
-        }
+        None => (0..t.rows.len() as u32)
+            .filter(|&i| q.keeps(&t.rows[i as usize]))
+            .collect(),
     };
+    let total = matches.len();
+    let want = q.offset.saturating_add(q.limit).min(total);
+    if q.offset >= total || q.limit == 0 {
+        return Found {
+            total,
+            page: Vec::new(),
+        };
+    }
+    if total >= WALK_MIN {
+        let cached = cache
+            .orders
+            .iter()
+            .find(|(_, k, _)| *k == q.sort)
+            .map(|(_, _, o)| o.clone());
+        let order = match cached {
+            Some(o) => o,
+            None if want <= TOP_K_MAX => {
+                let keys = match &cache.keys {
+                    Some((g, k, keys)) if *g == gen && *k == q.sort => Some(keys.clone()),
+                    // Most rows match: keep every row's key for the next such query (one
+                    // pass, as computing the matches' keys would be).
+                    _ if total * 2 >= t.live => {
+                        let keys: Arc<Vec<u128>> =
+                            Arc::new(t.rows.iter().map(|r| sort_key(t, r, q.sort)).collect());
+                        cache.keys = Some((gen, q.sort, keys.clone()));
+                        Some(keys)
+                    }
+                    _ => None,
+                };
+                let first = first_k(
+                    t,
+                    &matches,
+                    q.sort,
+                    q.descending,
+                    want,
+                    keys.as_deref().map(|k| &k[..]),
+                );
+                return Found {
+                    total,
+                    page: first[q.offset..].to_vec(),
+                };
+            }
+            // Deep pages: order everything once and keep it for the next pages.
+            None => {
+                let o = Arc::new(full_order(t, q.sort));
+                cache.orders.push((gen, q.sort, o.clone()));
+                o
+            }
+        };
+        return Found {
+            total,
+            page: walk(&order, t.rows.len(), &matches, q),
+        };
+    }
+    let mut matches = matches.into_owned();
+    sort_rows(t, &mut matches, q.sort);
     if q.descending {
         let readable = matches.partition_point(|&i| t.rows[i as usize].role != UNREADABLE_ROLE);
         matches[..readable].reverse();
     }
-    let total = matches.len();
     let start = q.offset.min(total);
     let end = start.saturating_add(q.limit).min(total);
     Found {
@@ -1070,8 +1431,15 @@ fn fx_bytes(mut h: u64, bytes: &[u8]) -> u64 {
         let w = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
         h = (h.rotate_left(5) ^ w).wrapping_mul(FX_K);
     }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(FX_K);
+    // The tail as one zero-padded word: one multiply instead of one per byte (ids, field names
+    // and values are mostly short, so tails were most of the work).
+    let tail = chunks.remainder();
+    if !tail.is_empty() {
+        let w = tail
+            .iter()
+            .enumerate()
+            .fold(0u64, |w, (i, &b)| w | (u64::from(b) << (8 * i)));
+        h = (h.rotate_left(5) ^ w).wrapping_mul(FX_K);
     }
     h
 }

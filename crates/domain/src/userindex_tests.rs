@@ -1,5 +1,6 @@
 use super::*;
 use chrono::NaiveDate;
+use rand::{Rng, SeedableRng};
 
 fn now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 24)
@@ -704,4 +705,373 @@ fn dormant_filter_agrees_with_the_dormant_rule() {
         never_or_before.contains(&"user_never_new".to_string()),
         "not-within keeps its meaning (never signed in, however new): {never_or_before:?}"
     );
+}
+
+/// Random texts over the characters that matter for search: ASCII (upper and lower, the
+/// separators), Hangul syllables, conjoining jamo (which compose), full-width letters, Latin
+/// with accents (precomposed and combining), and characters whose lower case differs in
+/// length.
+fn random_text(rng: &mut impl Rng, max_len: usize) -> String {
+    const POOL: &[&str] = &[
+        "a", "b", "u", "s", "e", "r", "@", ".", "1", "9", "A", "B", "U", "S", "E", "R", "\x01",
+        "\n", " ", "사", "용", "자", "김", "민", "준", "\u{1100}", "\u{1161}", "\u{11A8}", "ｕ",
+        "Ｓ", "７", "é", "E\u{301}", "İ", "ß", "Ω", "ﬁ", "㈜", "\u{D7A3}", "\u{AC00}",
+    ];
+    let n = rng.gen_range(0..=max_len);
+    (0..n).map(|_| POOL[rng.gen_range(0..POOL.len())]).collect()
+}
+
+fn normalize_reference(s: &str) -> String {
+    let lower: String = s.nfkc().flat_map(char::to_lowercase).collect();
+    lower
+        .nfc()
+        .map(|c| if c == '\x01' || c == '\n' { ' ' } else { c })
+        .collect()
+}
+
+#[test]
+fn normalize_fast_path_agrees_with_the_full_normalization() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    for _ in 0..20_000 {
+        let s = random_text(&mut rng, 12);
+        assert_eq!(normalize(&s), normalize_reference(&s), "{s:?}");
+    }
+    for s in [
+        "",
+        "User42@Example.COM",
+        "사용자99",
+        "가힣",
+        "a\x01b\nc",
+        "ㄱ",
+        "\u{1100}\u{1161}",
+    ] {
+        assert_eq!(normalize(s), normalize_reference(s), "{s:?}");
+    }
+}
+
+/// A table of random users (with some unreadable, replaced and removed rows) and the naive
+/// answer to a query: every live row whose normalized e-mail/username holds the text.
+fn random_table(rng: &mut impl Rng, n: usize) -> (Table, Vec<(String, String, String)>) {
+    let mut t = Table::new();
+    let mut live = Vec::new();
+    for i in 0..n {
+        let id = format!("user_{i:04}");
+        if rng.gen_bool(0.03) {
+            put(&mut t, &id, &fields(&[("email", "only")]));
+            live.push((id, String::new(), String::new()));
+            continue;
+        }
+        let email = format!("{}@{}.com", random_text(rng, 6), random_text(rng, 3));
+        let username = random_text(rng, 6);
+        let role = Role::ALL[rng.gen_range(0..4)];
+        let login = rng
+            .gen_bool(0.5)
+            .then(|| format!("2026-0{}-01T00:00:00", rng.gen_range(1..10)));
+        put(
+            &mut t,
+            &id,
+            &user(&email, &username, role, login.as_deref()),
+        );
+        live.push((id, email, username));
+    }
+    // Replace and remove some, so rows are tombstoned (and the blob holds dead segments).
+    for _ in 0..n / 10 {
+        let k = rng.gen_range(0..live.len());
+        let id = live[k].0.clone();
+        if rng.gen_bool(0.5) {
+            t.remove(&id);
+            live.remove(k);
+        } else {
+            let email = format!("{}@x.com", random_text(rng, 5));
+            let username = random_text(rng, 5);
+            put(&mut t, &id, &user(&email, &username, Role::Guest, None));
+            live[k] = (id, email, username);
+        }
+    }
+    (t, live)
+}
+
+fn naive_search(live: &[(String, String, String)], text: &str, mode: SearchMode) -> Vec<String> {
+    let needle = normalize(text.trim());
+    let mut out: Vec<String> = live
+        .iter()
+        .filter(|(id, email, username)| {
+            let (e, u) = if email.is_empty() && username.is_empty() {
+                (normalize(id), String::new())
+            } else {
+                (normalize(email), normalize(username))
+            };
+            match mode {
+                SearchMode::Substring => e.contains(&needle) || u.contains(&needle),
+                SearchMode::Prefix => e.starts_with(&needle) || u.starts_with(&needle),
+            }
+        })
+        .map(|(id, _, _)| id.clone())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn search_agrees_with_a_naive_filter_on_random_data_with_hangul() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let (t, live) = random_table(&mut rng, 3000);
+    let mut cache = QueryCache::default();
+    let mut typed = String::new();
+    for step in 0..600 {
+        // Type on (narrowing), sometimes back off or start over.
+        match rng.gen_range(0..10) {
+            0 => typed.clear(),
+            1 => {
+                typed.pop();
+            }
+            _ => typed.push_str(&random_text(&mut rng, 1)),
+        }
+        for mode in [SearchMode::Substring, SearchMode::Prefix] {
+            let q = UserQuery {
+                search: Some(typed.clone()),
+                search_mode: mode,
+                limit: MAX_LIMIT,
+                ..UserQuery::default()
+            };
+            let c = compile(&q, now()).unwrap();
+            if c.search.is_empty() {
+                continue;
+            }
+            let mut got: Vec<String> = run(&t, &c, &mut cache)
+                .page
+                .iter()
+                .map(|&i| t.row(i).id().to_owned())
+                .collect();
+            got.sort();
+            assert_eq!(
+                got,
+                naive_search(&live, &typed, mode),
+                "step {step}: {mode:?} {typed:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn walking_a_full_ordering_pages_like_sorting_the_matches() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let (t, _) = random_table(&mut rng, 2000);
+    for key in [
+        SortKey::Email,
+        SortKey::Username,
+        SortKey::Role,
+        SortKey::CreatedAt,
+        SortKey::LastLogin,
+    ] {
+        let order = full_order(&t, key);
+        assert_eq!(order.rows.len(), t.len());
+        for _ in 0..40 {
+            let q = UserQuery {
+                role: rng.gen_bool(0.3).then(|| "guest".to_string()),
+                mfa: rng.gen_bool(0.2).then_some(false),
+                unreadable: rng.gen_bool(0.1).then(|| rng.gen_bool(0.5)),
+                search: rng.gen_bool(0.5).then(|| random_text(&mut rng, 1)),
+                sort: key,
+                descending: rng.gen_bool(0.5),
+                offset: rng.gen_range(0..300),
+                limit: rng.gen_range(0..200),
+                ..UserQuery::default()
+            };
+            let c = compile(&q, now()).unwrap();
+            // The sorting path (the table is below the walking thresholds).
+            let sorted = run(&t, &c, &mut QueryCache::default());
+            let mut matches: Vec<u32> = (0..t.rows.len() as u32)
+                .filter(|&i| {
+                    let r = &t.rows[i as usize];
+                    c.keeps(r)
+                        && (c.search.is_empty()
+                            || segment_matches(
+                                &t,
+                                r,
+                                &memchr::memmem::Finder::new(c.search.as_bytes()),
+                                c.mode,
+                            ))
+                })
+                .collect();
+            matches.reverse();
+            assert_eq!(sorted.total, matches.len(), "{q:?}");
+            assert_eq!(
+                walk(&order, t.rows.len(), &matches, &c),
+                sorted.page,
+                "{q:?}"
+            );
+        }
+    }
+}
+
+/// `matches` sorted in the query's order the plain way: ascending, then the readable rows
+/// reversed for descending.
+fn sorted_plainly(t: &Table, matches: &[u32], key: SortKey, desc: bool) -> Vec<u32> {
+    let mut m = matches.to_vec();
+    sort_rows(t, &mut m, key);
+    if desc {
+        let readable = m.partition_point(|&i| t.rows[i as usize].role != UNREADABLE_ROLE);
+        m[..readable].reverse();
+    }
+    m
+}
+
+#[test]
+fn selecting_the_first_rows_agrees_with_sorting_them_all() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+    let (t, _) = random_table(&mut rng, 1500);
+    let live: Vec<u32> = (0..t.rows.len() as u32)
+        .filter(|&i| t.rows[i as usize].flags & F_DEAD == 0)
+        .collect();
+    for key in [
+        SortKey::Email,
+        SortKey::Username,
+        SortKey::Role,
+        SortKey::CreatedAt,
+        SortKey::LastLogin,
+    ] {
+        for _ in 0..30 {
+            let desc = rng.gen_bool(0.5);
+            let mut matches: Vec<u32> =
+                live.iter().copied().filter(|_| rng.gen_bool(0.7)).collect();
+            // Any input order.
+            if rng.gen_bool(0.5) {
+                matches.reverse();
+            }
+            let k = rng.gen_range(0..matches.len() + 5);
+            let all = sorted_plainly(&t, &matches, key, desc);
+            let keys: Vec<u128> = t.rows.iter().map(|r| sort_key(&t, r, key)).collect();
+            for kept in [None, Some(&keys[..])] {
+                assert_eq!(
+                    first_k(&t, &matches, key, desc, k, kept),
+                    all[..k.min(all.len())].to_vec(),
+                    "{key:?} desc {desc} k {k} keys kept {}",
+                    kept.is_some()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn large_tables_page_by_selection_and_cached_orderings_like_sorting() {
+    // Above WALK_MIN: near pages select their rows, deep ones build a full ordering that later
+    // queries walk.
+    let mut t = Table::new();
+    let n = 4 * WALK_MIN + 100;
+    for i in 0..n {
+        put(
+            &mut t,
+            &format!("user_{i}"),
+            &user(
+                &format!("u{}@ex.com", (i * 7919) % n),
+                &format!("사용자{i}"),
+                Role::ALL[i % 4],
+                (i % 3 == 0).then_some("2026-03-01T00:00:00"),
+            ),
+        );
+    }
+    put(&mut t, "user_bad", &fields(&[("email", "x")]));
+    let mut cache = QueryCache::default();
+    for (search, role, sort, desc, offset) in [
+        (None, None, SortKey::Email, false, 0),
+        (None, None, SortKey::CreatedAt, true, 40),
+        (None, None, SortKey::Email, false, 5000),
+        (Some("사용자"), None, SortKey::Email, true, 0),
+        (Some("사용자"), None, SortKey::Role, true, 10),
+        (Some("사용자1"), None, SortKey::Email, false, 3000),
+        (Some("u"), Some("admin"), SortKey::Email, false, 30),
+        (None, Some("guest"), SortKey::Email, true, 100),
+        (Some("user_b"), None, SortKey::Email, true, 0),
+        (None, None, SortKey::LastLogin, false, 2100),
+    ] {
+        let q = UserQuery {
+            search: search.map(str::to_string),
+            role: role.map(str::to_string),
+            sort,
+            descending: desc,
+            offset,
+            limit: 60,
+            ..UserQuery::default()
+        };
+        let c = compile(&q, now()).unwrap();
+        let got = run(&t, &c, &mut cache);
+        let matches: Vec<u32> = (0..t.rows.len() as u32)
+            .filter(|&i| {
+                let r = &t.rows[i as usize];
+                c.keeps(r)
+                    && (c.search.is_empty()
+                        || segment_matches(
+                            &t,
+                            r,
+                            &memchr::memmem::Finder::new(c.search.as_bytes()),
+                            c.mode,
+                        ))
+            })
+            .collect();
+        let all = sorted_plainly(&t, &matches, sort, desc);
+        let start = (offset as usize).min(all.len());
+        let end = (start + 60).min(all.len());
+        assert_eq!(got.total, all.len(), "{q:?}");
+        assert_eq!(got.page, all[start..end].to_vec(), "{q:?}");
+    }
+    let kept: Vec<SortKey> = cache.orders.iter().map(|(_, k, _)| *k).collect();
+    assert_eq!(
+        kept,
+        vec![SortKey::Email, SortKey::LastLogin],
+        "deep pages keep an ordering"
+    );
+}
+
+#[test]
+fn sort_key_prefixes_are_the_zero_padded_first_bytes() {
+    for text in [
+        "",
+        "a",
+        "user42@example.com",
+        "사용자",
+        "0123456789abcdef",
+        "0123456789abcdefX",
+    ] {
+        let b = text.as_bytes();
+        let mut k16 = [0u8; 16];
+        k16[..b.len().min(16)].copy_from_slice(&b[..b.len().min(16)]);
+        assert_eq!(prefix16(b), u128::from_be_bytes(k16), "{text:?}");
+        let mut k8 = [0u8; 8];
+        k8[..b.len().min(8)].copy_from_slice(&b[..b.len().min(8)]);
+        assert_eq!(prefix8(b), u64::from_be_bytes(k8), "{text:?}");
+    }
+}
+
+#[test]
+fn reserve_sizes_the_arenas_on_the_rows_held_without_doubling() {
+    let mut t = Table::new();
+    t.reserve(100_000);
+    assert_eq!(
+        t.blob.capacity(),
+        0,
+        "no arena guess before rows show their size"
+    );
+    for i in 0..600 {
+        put(
+            &mut t,
+            &format!("user_{i:05}"),
+            &user(
+                &format!("u{i:05}@ex.com"),
+                &format!("사용자{i:05}"),
+                Role::Guest,
+                None,
+            ),
+        );
+    }
+    let per_row = t.blob.len() / t.rows.len();
+    t.reserve(100_000 - t.len());
+    assert!(t.blob.capacity() >= 100_000 * per_row);
+    assert!(
+        t.blob.capacity() <= 100_000 * (per_row + per_row / 16 + 2),
+        "exact, not doubled: {}",
+        t.blob.capacity()
+    );
+    assert!(t.rows.capacity() < 2 * 100_000);
 }

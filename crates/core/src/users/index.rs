@@ -190,19 +190,24 @@ impl UserIndex {
         self.cancel.store(false, Ordering::SeqCst);
         let epoch = self.epoch.fetch_add(1, Ordering::SeqCst) + 1;
         let estimate = self.ks.dbsize().await.unwrap_or(0);
-        {
+        let cold = {
             let mut t = self.write();
-            if t.is_empty() {
+            let cold = t.is_empty();
+            if cold {
                 t.reserve(estimate.min(MAX_RESERVE) as usize);
             }
-        }
+            cold
+        };
         self.set_progress(|p| {
             p.state = BuildState::Building;
             p.scanned = 0;
             p.estimate = estimate;
             p.error = None;
         });
-        match self.pass(epoch).await {
+        // A cold build sizes the text arenas once the first few hundred records show how long
+        // their texts are.
+        let resize = cold.then(|| estimate.min(MAX_RESERVE) as usize);
+        match self.pass(epoch, resize).await {
             Ok(true) => {
                 self.write().sweep(epoch);
                 self.set_progress(|p| {
@@ -224,7 +229,7 @@ impl UserIndex {
     }
 
     /// `Ok(true)` when SCAN finished, `Ok(false)` when cancelled.
-    async fn pass(&self, epoch: u32) -> StoreResult<bool> {
+    async fn pass(&self, epoch: u32, mut resize: Option<usize>) -> StoreResult<bool> {
         // SCAN runs ahead in its own task: its chain of cursors is sequential, and it must not
         // wait while this task decodes.
         let (mut tx, mut rx) =
@@ -281,6 +286,14 @@ impl UserIndex {
                 reason: format!("a read task failed: {e}"),
             })?;
             self.apply(&keys, &raw?, epoch);
+            if let Some(rows) = resize {
+                let mut t = self.write();
+                if t.len() >= 512 {
+                    let more = rows.saturating_sub(t.len());
+                    t.reserve(more);
+                    resize = None;
+                }
+            }
             let listener = lock(&self.listener).clone();
             if let Some(l) = listener {
                 l(&self.progress());
@@ -295,18 +308,9 @@ impl UserIndex {
         for (i, key) in keys.iter().enumerate().take(raw.len()) {
             let id = key.strip_prefix("user:").unwrap_or(key);
             match raw.fields_into(i, &mut fields) {
+                // Empty when deleted between SCAN and HGETALL: the row is dropped.
                 Ok(()) => {
-                    if fields.is_empty() {
-                        // Deleted between SCAN and HGETALL.
-                        t.remove(id);
-                        continue;
-                    }
-                    let fp = fingerprint(&fields);
-                    if t.fingerprint_of(id) == Some(fp) {
-                        t.touch(id, epoch);
-                        continue;
-                    }
-                    t.upsert(id, &decode_user(id, &fields), fp, epoch);
+                    t.upsert_fields(id, &fields, epoch);
                 }
                 Err(e) => {
                     let reason = e.to_string();

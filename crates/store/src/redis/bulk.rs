@@ -466,26 +466,38 @@ fn find_crlf(buf: &[u8], from: usize) -> Option<usize> {
 /// The integer of a `*N` / `$N` header at `pos`: (N, index after the CRLF); `None` when the
 /// line is not complete yet.
 fn header(buf: &[u8], pos: usize) -> Result<Option<(i64, usize)>, &'static str> {
-    let Some(end) = find_crlf(buf, pos) else {
-        return Ok(None);
-    };
-    // Parsed by hand: this runs twice per hash field on the hot path.
-    let digits = &buf[pos + 1..end];
-    let (neg, digits) = match digits.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, digits),
-    };
-    if digits.is_empty() || digits.len() > 18 {
+    // Parsed in one pass by hand: this runs twice per hash field on the hot path.
+    let mut p = pos + 1;
+    let neg = buf.get(p) == Some(&b'-');
+    if neg {
+        p += 1;
+    }
+    let first = p;
+    let mut n: i64 = 0;
+    loop {
+        let Some(&d) = buf.get(p) else {
+            return Ok(None);
+        };
+        match d {
+            b'0'..=b'9' => {
+                if p - first >= 18 {
+                    return Err("a bad length header");
+                }
+                n = n * 10 + i64::from(d - b'0');
+                p += 1;
+            }
+            b'\r' => break,
+            _ => return Err("a bad length header"),
+        }
+    }
+    if p == first {
         return Err("a bad length header");
     }
-    let mut n: i64 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return Err("a bad length header");
-        }
-        n = n * 10 + i64::from(d - b'0');
+    match buf.get(p + 1) {
+        None => Ok(None),
+        Some(b'\n') => Ok(Some((if neg { -n } else { n }, p + 2))),
+        Some(_) => Err("a bad length header"),
     }
-    Ok(Some((if neg { -n } else { n }, end + 2)))
 }
 
 /// One HGETALL reply at `pos`: a flat array of bulk strings (field, value, ...) or an error
@@ -623,6 +635,25 @@ mod tests {
                 matches!(parse_hash_spans(&full[..cut], 0, &mut Vec::new()), Ok(None)),
                 "cut at {cut} waits for more"
             );
+        }
+    }
+
+    #[test]
+    fn headers_parse_whole_lines_only() {
+        assert_eq!(header(b"*12\r\n", 0), Ok(Some((12, 5))));
+        assert_eq!(header(b"$-1\r\n", 0), Ok(Some((-1, 5))));
+        assert_eq!(header(b"x$0\r\nrest", 1), Ok(Some((0, 5))));
+        for part in [&b"$"[..], b"$1", b"$12\r", b"$-"] {
+            assert_eq!(header(part, 0), Ok(None), "{part:?} waits for more");
+        }
+        for bad in [
+            &b"$\r\n"[..],
+            b"$-\r\n",
+            b"$1x\r\n",
+            b"$1\r\r",
+            b"$1234567890123456789\r\n",
+        ] {
+            assert!(header(bad, 0).is_err(), "{bad:?}");
         }
     }
 
