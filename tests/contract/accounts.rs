@@ -13,7 +13,8 @@ use rampart_core::users::{LastLoginFilter, UserIndex, UserQuery};
 use rampart_core::CoreError;
 use rampart_domain::approval::ApprovalStatus;
 use rampart_domain::batch::{
-    batch_key, BatchAction, ItemKind, ItemStatus, FINISHED_BATCH_TTL_SECS,
+    batch_key, run_lease_key, BatchAction, ItemKind, ItemStatus, RunLease, FINISHED_BATCH_TTL_SECS,
+    RUN_LEASE_TTL_SECS,
 };
 use rampart_domain::console::{ConsoleRole, Operator};
 use rampart_domain::keys;
@@ -842,6 +843,128 @@ async fn an_interrupted_batch_resumes_without_redoing_items(b: Backend) {
     assert_eq!(again.finished_at, view.finished_at);
 }
 
+/// Two runs of one stored batch at once (two consoles, or a console and a script): the lease
+/// lets one run and refuses the other by name, so no item is executed or audited twice; a lease
+/// left by a run that died is honoured until it lapses, and a finished run leaves none.
+async fn one_batch_runs_in_one_place_at_a_time(b: Backend) {
+    let r = rig(b);
+    let now = r.clock.now();
+    let ids: Vec<String> = (0..8).map(|i| format!("user_l{i}")).collect();
+    for id in &ids {
+        seed_user(&r, id, Role::Guest, now).await;
+    }
+    let plan = r
+        .acc
+        .plan_batch(
+            &officer(),
+            BatchAction::Deactivate {
+                reason: "dormant".into(),
+            },
+            &ids,
+            &now,
+        )
+        .await
+        .unwrap();
+    r.acc
+        .start_batch(&r.audit, &officer(), &plan)
+        .await
+        .unwrap();
+
+    // A lease held elsewhere (written as another console's run writes it).
+    let other = RunLease {
+        token: "someone-elses-run".into(),
+        operator: "user_other_officer".into(),
+        since: "2026-11-24T01:02:03".into(),
+    };
+    r.ks.apply(&[Write::Set {
+        key: run_lease_key(&plan.id),
+        value: other.to_value(),
+        ttl_secs: Some(RUN_LEASE_TTL_SECS),
+    }])
+    .await
+    .unwrap();
+    let refused = r
+        .acc
+        .run_batch(&r.audit, &officer(), &plan.id, None, &|_, _| {})
+        .await
+        .unwrap_err();
+    let msg = refused.to_string();
+    assert!(
+        matches!(refused, CoreError::Conflict(_))
+            && msg.contains("user_other_officer")
+            && msg.contains("2026-11-24T01:02:03"),
+        "[{}] the refusal names who runs the batch: {msg}",
+        r.b.name
+    );
+    let t = last_trail(&r).await;
+    assert_eq!(
+        (t.action.as_str(), t.outcome),
+        ("batch.run", Outcome::Failure),
+        "[{}] the refused run is audited",
+        r.b.name
+    );
+    assert_eq!(
+        r.ks.get(&run_lease_key(&plan.id)).await.unwrap(),
+        Some(other.to_value()),
+        "[{}] a refused run leaves the holder's lease alone",
+        r.b.name
+    );
+    for id in &ids {
+        assert_eq!(field(&r, id, "is_active").await.unwrap(), "True");
+    }
+
+    // The holder went away (its lease lapsed): two runs race; each item is done exactly once.
+    r.ks.apply(&[Write::Del {
+        keys: vec![run_lease_key(&plan.id)],
+    }])
+    .await
+    .unwrap();
+    let (first, second) = (officer(), admin1());
+    let (a, b2) = tokio::join!(
+        r.acc
+            .run_batch(&r.audit, &first, &plan.id, None, &|_, _| {}),
+        r.acc
+            .run_batch(&r.audit, &second, &plan.id, None, &|_, _| {}),
+    );
+    let ran: usize = [&a, &b2]
+        .iter()
+        .filter_map(|x| x.as_ref().ok())
+        .map(|rep| rep.ran_now)
+        .sum();
+    assert_eq!(
+        ran,
+        ids.len(),
+        "[{}] between them the two runs executed each item once: {:?} / {:?}",
+        r.b.name,
+        a.as_ref().map(|x| x.ran_now),
+        b2.as_ref().map(|x| x.ran_now)
+    );
+    for x in [&a, &b2] {
+        if let Err(e) = x {
+            assert!(matches!(e, CoreError::Conflict(_)), "{e}");
+        }
+    }
+    for id in &ids {
+        assert_eq!(field(&r, id, "is_active").await.unwrap(), "False");
+        assert_eq!(
+            r.ks.llen(&keys::user_events(id)).await.unwrap(),
+            1,
+            "[{}] {id} was acted on and audited exactly once",
+            r.b.name
+        );
+    }
+    assert_eq!(
+        r.ks.get(&run_lease_key(&plan.id)).await.unwrap(),
+        None,
+        "[{}] a run that ended leaves no lease",
+        r.b.name
+    );
+    let view = r.acc.show_batch(&plan.id).await.unwrap();
+    assert!(view.finished_at.is_some());
+    // And a refused run is not listed as a stored batch (the lease key is not a batch key).
+    assert!(r.acc.unfinished_batches().await.unwrap().is_empty());
+}
+
 async fn a_bulk_promotion_to_admin_files_requests_and_promotes_nobody(b: Backend) {
     let r = rig(b);
     let now = r.clock.now();
@@ -1200,6 +1323,7 @@ contract!(
     read_only_profiles_refuse_and_audit,
     bulk_dry_run_equals_execution,
     an_interrupted_batch_resumes_without_redoing_items,
+    one_batch_runs_in_one_place_at_a_time,
     bulk_revoke_sessions_deletes_only_that_users_tokens,
     a_bulk_promotion_to_admin_files_requests_and_promotes_nobody,
     batches_are_refused_to_auditors_and_read_only_profiles,

@@ -32,6 +32,53 @@ pub const FINISHED_FIELD: &str = "finished_at";
 /// interrupted one can always be resumed.
 pub const FINISHED_BATCH_TTL_SECS: u64 = 30 * 24 * 3600;
 
+/// Who is running a batch right now. Each item's result is recorded in the same atomic write as
+/// its effect, which makes a run resumable; it does not stop two consoles (or a console and a
+/// CLI script) from running the same stored batch at once, and then both would execute and audit
+/// the items neither had recorded yet. A run therefore first takes this lease: a string key with
+/// a short TTL, set only when absent and renewed before every item, guarded on its own token.
+/// A run that dies leaves a lease that expires within [`RUN_LEASE_TTL_SECS`], after which the
+/// batch resumes normally. The key is outside the `rampart:console:batch:*` pattern so scans for
+/// batches never read it as one.
+pub fn run_lease_key(id: &str) -> String {
+    format!("rampart:console:batchrun:{id}")
+}
+
+/// Lifetime of a run lease between renewals. One item is a few guarded writes; a minute covers
+/// a slow store with room to spare, and is the longest a crashed run blocks a resume.
+pub const RUN_LEASE_TTL_SECS: u64 = 60;
+
+/// The lease's value: `{token} {operator} {since}`, so a refused run can say who holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunLease {
+    /// Random, unique per run: the renewal and the release are guarded on it.
+    pub token: String,
+    pub operator: String,
+    /// Naive UTC ISO, when this run took the lease.
+    pub since: String,
+}
+
+impl RunLease {
+    pub fn to_value(&self) -> Vec<u8> {
+        format!("{} {} {}", self.token, self.operator, self.since).into_bytes()
+    }
+
+    /// Reads a lease value; `None` for anything else (then the refusal names no holder).
+    pub fn parse(raw: &[u8]) -> Option<RunLease> {
+        let s = std::str::from_utf8(raw).ok()?;
+        let mut parts = s.splitn(3, ' ');
+        let (token, operator, since) = (parts.next()?, parts.next()?, parts.next()?);
+        if token.is_empty() || operator.is_empty() || since.is_empty() {
+            return None;
+        }
+        Some(RunLease {
+            token: token.into(),
+            operator: operator.into(),
+            since: since.into(),
+        })
+    }
+}
+
 /// What a batch does to each selected user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -229,6 +276,20 @@ mod tests {
             created_at: None,
             warnings: vec![],
         }
+    }
+
+    #[test]
+    fn run_lease_round_trips_and_stays_out_of_the_batch_pattern() {
+        let l = RunLease {
+            token: "t0k".into(),
+            operator: "user_op".into(),
+            since: "2026-11-24T01:02:03".into(),
+        };
+        assert_eq!(RunLease::parse(&l.to_value()), Some(l));
+        assert_eq!(RunLease::parse(b"only-a-token"), None);
+        assert_eq!(RunLease::parse(b"\xff\xfe x y"), None);
+        // `rampart:console:batch:*` must not match the lease key (Redis glob on the prefix).
+        assert!(!run_lease_key("b1").starts_with(&batch_key("")));
     }
 
     #[test]

@@ -9,13 +9,17 @@
 //!    same atomic write as its effect, so a run interrupted anywhere resumes with the next item
 //!    and never redoes one. One failing item is recorded and the run goes on. The run as a whole
 //!    is audited too, with its counts. Promotions to admin file four-eyes requests.
+//! 4. A run holds a lease ([`RunLease`]) for its whole length, so a second console or script
+//!    running the same batch at the same time is refused (naming who runs it) instead of
+//!    executing and auditing the same items twice.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rampart_domain::batch::{
-    batch_key, item_field, plan_item, skip_item, BatchAction, BatchPlan, ItemKind, ItemResult,
-    ItemStatus, PlannedItem, FINISHED_BATCH_TTL_SECS, FINISHED_FIELD, MAX_BATCH_ITEMS, PLAN_FIELD,
+    batch_key, item_field, plan_item, run_lease_key, skip_item, BatchAction, BatchPlan, ItemKind,
+    ItemResult, ItemStatus, PlannedItem, RunLease, FINISHED_BATCH_TTL_SECS, FINISHED_FIELD,
+    MAX_BATCH_ITEMS, PLAN_FIELD, RUN_LEASE_TTL_SECS,
 };
 use rampart_domain::console::{allows, Capability, Operator};
 use rampart_domain::keys;
@@ -313,77 +317,173 @@ impl Accounts {
             Capability::AdministerIdentity,
             action,
             || async {
-                let view = self.show_batch(id).await?;
-                let already_finished = view.finished_at.is_some();
-                let plan = view.plan;
-                let mut results: HashMap<usize, ItemResult> =
-                    view.results.into_iter().map(|r| (r.index, r)).collect();
-                let sessions = match plan.action {
-                    BatchAction::RevokeSessions { .. } => self.sessions_by_user().await?,
-                    _ => HashMap::new(),
-                };
-                let total = plan.items.len();
-                let mut ran_now = 0;
-                for (index, item) in plan.items.iter().enumerate() {
-                    if results.contains_key(&index) {
-                        continue;
-                    }
-                    if limit.is_some_and(|l| ran_now >= l)
-                        || hooks.stop.is_some_and(|s| s.load(Ordering::SeqCst))
-                    {
-                        break;
-                    }
-                    let r = self
-                        .run_item(audit, operator, &plan, index, item, &sessions)
-                        .await?;
-                    (hooks.on_item)(&r);
-                    results.insert(index, r);
-                    ran_now += 1;
-                    progress(results.len(), total);
-                }
-                let finished = results.len() == total;
-                if finished && !already_finished {
-                    // Finished: mark it and start its retention clock in one atomic write.
-                    let now = format_naive_iso(&audit.clock().now());
-                    self.ks
-                        .apply(&[
-                            Write::HSet {
-                                key: batch_key(id),
-                                fields: vec![(FINISHED_FIELD.into(), now.into_bytes())],
-                            },
-                            Write::Expire {
-                                key: batch_key(id),
-                                ttl_secs: FINISHED_BATCH_TTL_SECS,
-                            },
-                        ])
-                        .await?;
-                }
-                let mut all: Vec<ItemResult> = results.into_values().collect();
-                all.sort_by_key(|r| r.index);
-                let counts = count(&all, total);
-                let mut extra = Map::new();
-                extra.insert("ran_now".into(), ran_now.into());
-                extra.insert("finished".into(), finished.into());
-                extra.insert(
-                    "counts".into(),
-                    serde_json::to_value(&counts).unwrap_or_default(),
-                );
-                Ok((
-                    BatchReport {
-                        id: plan.id.clone(),
-                        action: plan.action.name().into(),
-                        total,
-                        ran_now,
-                        counts,
-                        finished,
-                        results: all,
-                    },
-                    extra,
-                ))
+                let lease = self.take_lease(id, operator, audit).await?;
+                let ran = self
+                    .run_leased(audit, operator, id, limit, progress, &hooks, &lease)
+                    .await;
+                // Released on every path; a release that fails leaves a lease that lapses
+                // within RUN_LEASE_TTL_SECS, so it must not hide the run's own outcome.
+                let _ = self.release_lease(id, &lease).await;
+                ran
             },
         )
         .await?;
         Ok(report)
+    }
+
+    /// The run itself, under `lease` (renewed before every item).
+    #[allow(clippy::too_many_arguments)]
+    async fn run_leased(
+        &self,
+        audit: &AuditWriter,
+        operator: &Operator,
+        id: &str,
+        limit: Option<usize>,
+        progress: Progress<'_>,
+        hooks: &RunHooks<'_>,
+        lease: &RunLease,
+    ) -> Result<(BatchReport, Map<String, serde_json::Value>), CoreError> {
+        let view = self.show_batch(id).await?;
+        let already_finished = view.finished_at.is_some();
+        let plan = view.plan;
+        let mut results: HashMap<usize, ItemResult> =
+            view.results.into_iter().map(|r| (r.index, r)).collect();
+        let sessions = match plan.action {
+            BatchAction::RevokeSessions { .. } => self.sessions_by_user().await?,
+            _ => HashMap::new(),
+        };
+        let total = plan.items.len();
+        let mut ran_now = 0;
+        for (index, item) in plan.items.iter().enumerate() {
+            if results.contains_key(&index) {
+                continue;
+            }
+            if limit.is_some_and(|l| ran_now >= l)
+                || hooks.stop.is_some_and(|s| s.load(Ordering::SeqCst))
+            {
+                break;
+            }
+            self.renew_lease(id, lease).await?;
+            let r = self
+                .run_item(audit, operator, &plan, index, item, &sessions)
+                .await?;
+            (hooks.on_item)(&r);
+            results.insert(index, r);
+            ran_now += 1;
+            progress(results.len(), total);
+        }
+        let finished = results.len() == total;
+        if finished && !already_finished {
+            // Finished: mark it and start its retention clock in one atomic write.
+            let now = format_naive_iso(&audit.clock().now());
+            self.ks
+                .apply(&[
+                    Write::HSet {
+                        key: batch_key(id),
+                        fields: vec![(FINISHED_FIELD.into(), now.into_bytes())],
+                    },
+                    Write::Expire {
+                        key: batch_key(id),
+                        ttl_secs: FINISHED_BATCH_TTL_SECS,
+                    },
+                ])
+                .await?;
+        }
+        let mut all: Vec<ItemResult> = results.into_values().collect();
+        all.sort_by_key(|r| r.index);
+        let counts = count(&all, total);
+        let mut extra = Map::new();
+        extra.insert("ran_now".into(), ran_now.into());
+        extra.insert("finished".into(), finished.into());
+        extra.insert(
+            "counts".into(),
+            serde_json::to_value(&counts).unwrap_or_default(),
+        );
+        Ok((
+            BatchReport {
+                id: plan.id.clone(),
+                action: plan.action.name().into(),
+                total,
+                ran_now,
+                counts,
+                finished,
+                results: all,
+            },
+            extra,
+        ))
+    }
+
+    /// Take the batch's run lease, or say who holds it.
+    async fn take_lease(
+        &self,
+        id: &str,
+        operator: &Operator,
+        audit: &AuditWriter,
+    ) -> Result<RunLease, CoreError> {
+        let key = run_lease_key(id);
+        let lease = RunLease {
+            token: self.token(12),
+            operator: operator.id.clone(),
+            since: format_naive_iso(&audit.clock().now()),
+        };
+        let guards = [Guard::Exists {
+            key: key.clone(),
+            exists: false,
+        }];
+        let writes = [Write::Set {
+            key: key.clone(),
+            value: lease.to_value(),
+            ttl_secs: Some(RUN_LEASE_TTL_SECS),
+        }];
+        if self.ks.apply_guarded(&guards, &writes).await? == Applied::Done {
+            return Ok(lease);
+        }
+        let holder = self.ks.get(&key).await?.and_then(|v| RunLease::parse(&v));
+        Err(CoreError::Conflict(match holder {
+            Some(h) => format!(
+                "batch {id} is already being run by {} (since {} UTC); wait for that run to end \
+                 (a run that stopped without ending lets go within {RUN_LEASE_TTL_SECS} s)",
+                h.operator, h.since
+            ),
+            None => format!(
+                "batch {id} is already being run elsewhere; wait for that run to end (a run that \
+                 stopped without ending lets go within {RUN_LEASE_TTL_SECS} s)"
+            ),
+        }))
+    }
+
+    /// Extend the lease before an item; refused when it lapsed and another run took it.
+    async fn renew_lease(&self, id: &str, lease: &RunLease) -> Result<(), CoreError> {
+        let key = run_lease_key(id);
+        let guards = [Guard::StringIs {
+            key: key.clone(),
+            value: Some(lease.to_value()),
+        }];
+        let writes = [Write::Set {
+            key,
+            value: lease.to_value(),
+            ttl_secs: Some(RUN_LEASE_TTL_SECS),
+        }];
+        match self.ks.apply_guarded(&guards, &writes).await? {
+            Applied::Done => Ok(()),
+            Applied::Conflict => Err(CoreError::Conflict(format!(
+                "this run of batch {id} lost its lease (an item took over {RUN_LEASE_TTL_SECS} s \
+                 and another run took over); it stopped here and the batch resumes from this item"
+            ))),
+        }
+    }
+
+    /// Drop the lease if it is still this run's.
+    async fn release_lease(&self, id: &str, lease: &RunLease) -> Result<(), CoreError> {
+        let key = run_lease_key(id);
+        let guards = [Guard::StringIs {
+            key: key.clone(),
+            value: Some(lease.to_value()),
+        }];
+        self.ks
+            .apply_guarded(&guards, &[Write::Del { keys: vec![key] }])
+            .await?;
+        Ok(())
     }
 
     /// One item, audited on its own. `Err` only when its result could not be recorded.
