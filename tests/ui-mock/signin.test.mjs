@@ -39,6 +39,12 @@ const SIGN_IN_ERRORS = [
     en: "The store cannot be reached right now. Check the connection profile and try again.",
     ko: "지금은 저장소에 연결할 수 없습니다. 연결 프로필을 확인한 뒤 다시 시도하세요.",
   },
+  {
+    // The store's own ACL, not the console role: its own sentence, never "no console role".
+    code: "store_denied",
+    en: "The store's account may not write, so this read-write profile cannot record sign-ins. Mark the profile read-only, or give the account write rights.",
+    ko: "저장소 계정에 쓰기 권한이 없어 이 읽기·쓰기 프로필로는 로그인을 기록할 수 없습니다. 프로필을 읽기 전용으로 바꾸거나 계정에 쓰기 권한을 주세요.",
+  },
 ];
 
 describe("sign-in", () => {

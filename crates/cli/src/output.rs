@@ -70,7 +70,7 @@ pub fn fail(out: &Out, code: ErrorCode, message: &str) -> ExitCode {
     eprintln!("rampart: {message}");
     ExitCode::from(match code {
         ErrorCode::Unavailable => 3,
-        ErrorCode::Forbidden | ErrorCode::ReadOnly => 4,
+        ErrorCode::Forbidden | ErrorCode::ReadOnly | ErrorCode::StoreDenied => 4,
         _ => 1,
     })
 }

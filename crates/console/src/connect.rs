@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rampart_core::audit::{AuditWriter, Trail};
-use rampart_core::ports::{AuditIndex, Clock, KeySpace, RecordSource, SystemClock};
+use rampart_core::ports::{AuditIndex, Clock, KeySpace, RecordSource, StoreError, SystemClock};
 use rampart_core::seed::SeedStore;
 use rampart_core::signin::{Authenticator, Operators};
 use rampart_core::CoreError;
@@ -110,6 +110,26 @@ pub fn redis_url(url: &str, tls: bool, db: Option<u32>) -> String {
     u
 }
 
+/// A read-write profile whose Redis account may not write is refused at connect, with the
+/// remedy. Connecting anyway would fail later and worse: the first write would be refused, and
+/// so would the audit entry recording that refusal and the sign-in's own audit (the trail of a
+/// read-write profile is the service's Redis), so the operator would see a sign-in failure that
+/// names neither cause. Checked with the probe's no-op write (`KeySpace::write_rights`).
+async fn refuse_without_write_rights(
+    profile: &str,
+    ks: &dyn KeySpace,
+    account: Option<&str>,
+) -> Result<(), CoreError> {
+    match ks.write_rights().await? {
+        Some(false) => Err(CoreError::Store(StoreError::NoWriteRights {
+            store: "Redis".into(),
+            account: account.unwrap_or("default").into(),
+            profile: profile.into(),
+        })),
+        _ => Ok(()),
+    }
+}
+
 /// Connect what the profile names. Secrets come from the caller (keychain or environment).
 pub async fn connect(
     name: &str,
@@ -132,7 +152,11 @@ pub async fn connect(
                 timeout: TIMEOUT,
                 tls_insecure: false,
             };
-            Arc::new(RedisKeySpace::connect(opts).await?)
+            let ks = RedisKeySpace::connect(opts).await?;
+            if !read_only {
+                refuse_without_write_rights(name, &ks, r.username.as_deref()).await?;
+            }
+            Arc::new(ks)
         }
         None => {
             let store = open_embedded(&embedded_path).await?;
@@ -218,7 +242,70 @@ pub async fn connect(
 
 #[cfg(test)]
 mod tests {
-    use super::redis_url;
+    use super::*;
+    use crate::profile::RedisTarget;
+    use rampart_core::ErrorCode;
+    use secrecy::SecretString;
+
+    fn redis_profile(url: &str, user: &str, read_only: bool, embedded: &Path) -> Profile {
+        Profile {
+            read_only,
+            embedded: Some(embedded.to_path_buf()),
+            redis: Some(RedisTarget {
+                url: url.into(),
+                username: Some(user.into()),
+                db: None,
+                tls: false,
+                password_ref: None,
+            }),
+            es: None,
+            sql: None,
+        }
+    }
+
+    fn secrets(password: &str) -> ProfileSecrets {
+        ProfileSecrets {
+            redis: Some(SecretString::from(password.to_string())),
+            es: None,
+            sql: None,
+        }
+    }
+
+    /// Issue 3, bad input: a Redis ACL without write rights on a read-write profile is refused
+    /// at connect with a sentence naming the account, the profile and the remedy (and its own
+    /// code, not the console role's `forbidden`); marked read-only, the same account connects.
+    #[tokio::test]
+    async fn a_read_write_profile_without_write_rights_is_refused_with_the_remedy() {
+        let lease = rampart_testkit::redis().await;
+        let reader = lease.acl_user(&["~*", "+@all", "-@write"]);
+        let file = rampart_testkit::sqlite_file();
+        let rw = redis_profile(&lease.url, &reader.name, false, &file.path);
+        let err = match connect("prod", &rw, secrets(&reader.password)).await {
+            Err(e) => e,
+            Ok(_) => panic!("a read-write profile over a read-only ACL must not connect"),
+        };
+        let text = err.to_string();
+        assert_eq!(err.code(), ErrorCode::StoreDenied, "{text}");
+        assert!(
+            text.contains(&reader.name)
+                && text.contains("prod")
+                && text.contains("mark the profile read-only"),
+            "the sentence names the account, the profile and the remedy: {text}"
+        );
+        assert!(!text.contains(&reader.password), "never the password");
+
+        let ro = redis_profile(&lease.url, &reader.name, true, &file.path);
+        let c = connect("prod", &ro, secrets(&reader.password))
+            .await
+            .expect("read-only, the same account connects");
+        assert!(c.read_only);
+
+        let writer = lease.acl_user(&["~*", "+@all"]);
+        let rw = redis_profile(&lease.url, &writer.name, false, &file.path);
+        connect("prod", &rw, secrets(&writer.password))
+            .await
+            .expect("an account with write rights connects read-write");
+    }
 
     #[test]
     fn tls_and_db_rewrite_the_url() {

@@ -29,6 +29,9 @@ pub enum ErrorCode {
     Keychain,
     /// A local configuration file is unreadable.
     Config,
+    /// The store's own account lacks a permission (Redis NOPERM, SQL 42501, ES 403): a matter
+    /// for the store's ACL, not the operator's console role, so it has its own code.
+    StoreDenied,
 }
 
 /// A use-case failure. `Display` is the safe sentence: never a secret, never a stored value.

@@ -52,9 +52,18 @@ where
                 }
                 _ => Outcome::Failure,
             };
-            audit
+            // The operator needs the cause, not the audit's trouble: when the failure cannot be
+            // recorded either (the store went away, or its account lost write rights mid-session),
+            // the original error is returned and the unrecorded audit is logged.
+            if let Err(audit_error) = audit
                 .record(operator, &action, outcome, Some(&e.to_string()))
-                .await?;
+                .await
+            {
+                tracing::error!(
+                    action = %action.action,
+                    "the failure of this action could not be audited: {audit_error}"
+                );
+            }
             Err(e)
         }
     }

@@ -32,6 +32,16 @@ pub enum StoreError {
     AuthFailed { store: String, reason: String },
     #[error("{store} refused the operation ({op}): the account lacks the permission")]
     PermissionDenied { store: String, op: String },
+    /// A read-write profile whose account may not write (found at connect).
+    #[error(
+        "{store} account {account} may not write, but profile {profile} is read-write: mark the \
+         profile read-only to browse with this account, or give the account write rights"
+    )]
+    NoWriteRights {
+        store: String,
+        account: String,
+        profile: String,
+    },
     #[error("the profile for {store} is read-only; refused to {op}")]
     ReadOnly { store: String, op: String },
     #[error("key `{key}` holds a {actual}, expected a {expected}")]
@@ -67,7 +77,9 @@ impl StoreError {
         match self {
             StoreError::Unreachable { .. } | StoreError::Tls { .. } => ErrorCode::Unavailable,
             StoreError::AuthFailed { .. } => ErrorCode::Unauthenticated,
-            StoreError::PermissionDenied { .. } => ErrorCode::Forbidden,
+            StoreError::PermissionDenied { .. } | StoreError::NoWriteRights { .. } => {
+                ErrorCode::StoreDenied
+            }
             StoreError::ReadOnly { .. } => ErrorCode::ReadOnly,
             StoreError::WrongType { .. } | StoreError::Protocol { .. } => ErrorCode::Malformed,
             StoreError::TooLarge { .. }

@@ -83,6 +83,8 @@ export const en = {
   "signin.error.throttled": "Too many sign-in attempts. Wait a minute, then try again.",
   "signin.error.locked": "This account is locked after repeated failures. A security officer can unlock it.",
   "signin.error.unavailable": "The store cannot be reached right now. Check the connection profile and try again.",
+  "signin.error.store_denied":
+    "The store's account may not write, so this read-write profile cannot record sign-ins. Mark the profile read-only, or give the account write rights.",
 
   "lock.title": "Console locked",
   "lock.body": "The console locked after {minutes, plural, one {# minute} other {# minutes}} of inactivity. Sign in again to continue.",
@@ -507,6 +509,7 @@ export const en = {
   "act.error.validation": "The store refused the value",
   "act.error.not_found": "It no longer exists",
   "act.error.unavailable": "The store did not answer",
+  "act.error.store_denied": "The store's account may not do this",
   "act.error.other": "The change was not made",
 
   "create.open": "Create user…",

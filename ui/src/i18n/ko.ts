@@ -83,6 +83,8 @@ export const ko: Messages = {
   "signin.error.throttled": "로그인 시도가 너무 많습니다. 1분 후에 다시 시도하세요.",
   "signin.error.locked": "반복된 실패로 이 계정이 잠겼습니다. 보안 담당자가 잠금을 해제할 수 있습니다.",
   "signin.error.unavailable": "지금은 저장소에 연결할 수 없습니다. 연결 프로필을 확인한 뒤 다시 시도하세요.",
+  "signin.error.store_denied":
+    "저장소 계정에 쓰기 권한이 없어 이 읽기·쓰기 프로필로는 로그인을 기록할 수 없습니다. 프로필을 읽기 전용으로 바꾸거나 계정에 쓰기 권한을 주세요.",
 
   "lock.title": "콘솔 잠김",
   "lock.body": "{minutes}분 동안 활동이 없어 콘솔이 잠겼습니다. 계속하려면 다시 로그인하세요.",
@@ -506,6 +508,7 @@ export const ko: Messages = {
   "act.error.validation": "저장소가 값을 거부했습니다",
   "act.error.not_found": "더 이상 존재하지 않습니다",
   "act.error.unavailable": "저장소가 응답하지 않았습니다",
+  "act.error.store_denied": "저장소 계정에 이 작업 권한이 없습니다",
   "act.error.other": "변경되지 않았습니다",
 
   "create.open": "사용자 생성…",

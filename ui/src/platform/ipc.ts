@@ -35,6 +35,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   session_expired: true,
   keychain: true,
   config: true,
+  store_denied: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

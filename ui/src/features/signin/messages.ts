@@ -17,6 +17,8 @@ export function signInErrorKey(error: IpcError): MessageKey | null {
       return "signin.error.locked";
     case "unavailable":
       return "signin.error.unavailable";
+    case "store_denied":
+      return "signin.error.store_denied";
     default:
       return null; // the backend's own sentence
   }

@@ -18,6 +18,8 @@ export function actionErrorTitle(code: IpcError["code"]): MessageKey {
       return "act.error.not_found";
     case "unavailable":
       return "act.error.unavailable";
+    case "store_denied":
+      return "act.error.store_denied";
     default:
       return "act.error.other";
   }

@@ -1,7 +1,7 @@
 // GENERATED from the Rust wire schema by `RAMPART_BLESS=1 cargo test -p rampart-desktop wire`.
 // Do not edit: CI fails when this file and the Rust types drift (src-tauri/src/wire.rs).
 
-export type ErrorCode = "forbidden" | "not_found" | "validation" | "conflict" | "read_only" | "unavailable" | "unauthenticated" | "mfa_required" | "locked" | "malformed" | "internal" | "throttled" | "session_expired" | "keychain" | "config";
+export type ErrorCode = "forbidden" | "not_found" | "validation" | "conflict" | "read_only" | "unavailable" | "unauthenticated" | "mfa_required" | "locked" | "malformed" | "internal" | "throttled" | "session_expired" | "keychain" | "config" | "store_denied";
 
 export type IpcError = { code: ErrorCode, message: string, incident: string | null, };
 
