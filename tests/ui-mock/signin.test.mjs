@@ -193,6 +193,32 @@ describe("start-up and profiles", () => {
     }
   });
 
+  for (const [language, sentence] of [
+    ["en", "The OS keychain (secret-service) is not available, so connection secrets cannot be stored or read."],
+    ["ko", "OS 키체인(secret-service)을 사용할 수 없어 연결 비밀 정보를 저장하거나 읽을 수 없습니다."],
+  ]) {
+    test(`a locked or absent keychain is named, and a profile without secrets still signs in (${language})`, async () => {
+      const s = scenario();
+      s.appInfo.settings.language = language;
+      s.appInfo.keychain = {
+        available: false,
+        backend: "secret-service",
+        error: { code: "keychain", message: "The collection is locked.", incident: null },
+      };
+      const app = await openApp(env.browser, env.vite.url, s);
+      try {
+        const banner = app.page.getByTestId("keychain-warning");
+        await banner.waitFor();
+        assert.equal(await banner.textContent(), `${sentence} The collection is locked.`);
+        await signIn(app.page);
+        await app.page.getByTestId("session-email").waitFor();
+        assert.deepEqual(app.problems, []);
+      } finally {
+        await app.close();
+      }
+    });
+  }
+
   test("a live session (webview reload) goes straight to the console", async () => {
     const s = scenario({ session: AUDITOR, connection: connectionFor(LOCAL_PROFILE) });
     const app = await openApp(env.browser, env.vite.url, s);
