@@ -7,10 +7,11 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { assertIsolated, ARTIFACTS, CONFIG_DIR, DATA_DIR, SESSION_ROOT, STORE } from "./lib/env.mjs";
 import { DEMO_PASSWORD, OPERATORS } from "./lib/demo.mjs";
-import { cliStatus, seedDemoStore } from "./lib/cli.mjs";
+import { CLI_LOG, cliStatus, seedDemoStore } from "./lib/cli.mjs";
 import {
   assertConsoleLoaded,
   attr,
@@ -182,4 +183,10 @@ test("a Redis profile's password goes to the keychain and nowhere else", async (
   ];
   const hits = findSecrets(files, needles);
   assert.deepEqual(hits, [], `secrets found in files (${files.length} searched)`);
+  // The logs were among them, and hold what debug logging writes (not an empty file): the
+  // app's IPC failures (the wrong code above) and the CLI runs of this suite.
+  const driverLog = path.join(ARTIFACTS, "tauri-driver.log");
+  assert.ok(files.includes(driverLog) && files.includes(CLI_LOG), "both logs were searched");
+  assert.match(readFileSync(driverLog, "utf8"), /rampart_desktop/, "the app logged at debug into the searched log");
+  assert.match(readFileSync(CLI_LOG, "utf8"), /\$ rampart /, "the CLI runs were recorded");
 });

@@ -16,9 +16,13 @@ export RAMPART_CLI="${RAMPART_CLI:-$CARGO_TARGET_DIR/debug/rampart}"
 # The app picks its first language from the OS locale; the suites start in English and switch
 # to Korean themselves.
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
+# Rampart's own crates log at debug (dependencies at warn), so the secret search in
+# console.test.mjs reads every line the app and the CLI can write, not just warnings. The app's
+# stderr reaches tauri-driver.log; the CLI's goes to cli-stderr.log (lib/cli.mjs).
+export RAMPART_LOG="${RAMPART_LOG:-warn,rampart=debug,rampart_cli=debug,rampart_core=debug,rampart_store=debug,rampart_console=debug,rampart_desktop=debug}"
 out="$RAMPART_ARTIFACTS/e2e"
 mkdir -p "$out"
-rm -f "$out"/*.png "$out"/tauri-driver.log # this run's artifacts only
+rm -f "$out"/*.png "$out"/tauri-driver.log "$out"/cli-stderr.log # this run's artifacts only
 
 for f in "$TAURI_APP_BINARY" "$RAMPART_CLI"; do
   [ -x "$f" ] || { echo "e2e: $f is missing: build it first (scripts/test.sh does)" >&2; exit 1; }

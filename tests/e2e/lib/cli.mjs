@@ -2,19 +2,31 @@
 // Overview shows (`rampart --json status` prints the core's Overview struct).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { existsSync } from "node:fs";
-import { CLI, STORE } from "./env.mjs";
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { ARTIFACTS, CLI, STORE } from "./env.mjs";
 import { DEMO_PASSWORD, E2E_SEED } from "./demo.mjs";
 import { freshTotp } from "./totp.mjs";
 import { steps } from "./steps.mjs";
 
 const run = promisify(execFile);
 
+/** Every CLI invocation's stderr (its log lines, at debug under run.sh), kept for the secret
+ *  search in console.test.mjs. */
+export const CLI_LOG = path.join(ARTIFACTS, "cli-stderr.log");
+
+function keepStderr(args, stderr) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  appendFileSync(CLI_LOG, `$ rampart ${args.join(" ")}\n${stderr ?? ""}`);
+}
+
 export async function rampart(args, { env = {}, timeout = 120_000 } = {}) {
   try {
     const { stdout, stderr } = await run(CLI, args, { env: { ...process.env, ...env }, timeout, maxBuffer: 64 << 20 });
+    keepStderr(args, stderr);
     return { stdout, stderr };
   } catch (e) {
+    keepStderr(args, e.stderr);
     throw new Error(`rampart ${args.join(" ")} failed (exit ${e.code}):\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
   }
 }
