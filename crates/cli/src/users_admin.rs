@@ -310,11 +310,11 @@ pub async fn users(
             let action = BatchAction::Deactivate {
                 reason: format!("dormant: no login for {days} days"),
             };
-            let plan = acc.plan_batch(operator, action, &ids, &now).await?;
             let go = yes && !dry_run;
             if go {
                 refuse_run_unless_allowed(live, operator).await?;
             }
+            let plan = acc.plan_batch(operator, action, &ids, &now).await?;
             return execute(&acc, live, operator, plan, go.then_some(None), out).await;
         }
     }
