@@ -30,6 +30,9 @@ pub async fn run(cli: Cli, out: Out) -> ExitCode {
         ..
     } = cli;
     let res = match command {
+        Command::Profile(ProfileCmd::Test { name }) => {
+            crate::profile_test::run(name, &stores, &out).await
+        }
         Command::Profile(cmd) => profile(cmd, &stores, &out),
         cmd => match wiring::connect(&stores).await {
             Ok(c) => dispatch(cmd, Live::new(c), &operator, &stores, &out).await,
@@ -489,6 +492,7 @@ fn profile(cmd: ProfileCmd, flags: &StoreFlags, out: &Out) -> Result<ExitCode, C
                     .join("\n")
             })
         }
+        ProfileCmd::Test { .. } => unreachable!("tested in `profile_test`"),
         ProfileCmd::Remove { name } => {
             if let Err(e) = book::remove(&wiring::vault(), &name) {
                 return Ok(match e {

@@ -4,6 +4,7 @@
 
 mod access;
 mod output;
+mod profile_test;
 mod users_admin;
 mod users_read;
 mod wiring;
@@ -162,6 +163,10 @@ enum ProfileCmd {
     List,
     /// Remove a saved profile.
     Remove { name: String },
+    /// Test connection: per store, whether it answers, latency, server version, the account
+    /// and whether it may write. NAME, else --profile or the store flags. Exit 3 when a store
+    /// is unreachable, 4 when the account of a read-write profile may not write.
+    Test { name: Option<String> },
 }
 
 fn main() -> ExitCode {

@@ -68,11 +68,16 @@ pub fn fail(out: &Out, code: ErrorCode, message: &str) -> ExitCode {
         emit(&serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into()));
     }
     eprintln!("rampart: {message}");
-    ExitCode::from(match code {
+    ExitCode::from(exit_status(code))
+}
+
+/// The exit status for a failure of kind `code` (the README's table).
+pub fn exit_status(code: ErrorCode) -> u8 {
+    match code {
         ErrorCode::Unavailable => 3,
         ErrorCode::Forbidden | ErrorCode::ReadOnly | ErrorCode::StoreDenied => 4,
         _ => 1,
-    })
+    }
 }
 
 pub fn fail_core(out: &Out, e: &CoreError) -> ExitCode {

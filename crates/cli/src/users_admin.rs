@@ -3,19 +3,23 @@
 //! lifecycle use cases of `rampart_core::accounts`. New passwords come from
 //! `RAMPART_NEW_PASSWORD` or `--password-stdin new`, never argv; a generated one is printed once.
 
+use std::collections::HashSet;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use rampart_console::session::Live;
 use rampart_core::accounts::{Accounts, NewUser, PasswordChoice, RoleOutcome};
+use rampart_core::audit::AuditAction;
 use rampart_core::CoreError;
-use rampart_domain::batch::{BatchAction, BatchPlan, ItemResult};
-use rampart_domain::console::Operator;
+use rampart_domain::batch::{BatchAction, BatchPlan, ItemResult, MAX_BATCH_ITEMS};
+use rampart_domain::console::{allows, Capability, Operator};
+use rampart_domain::trail::Outcome;
 use rampart_domain::user::Role;
 use rand::SeedableRng;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::output::Out;
+use crate::users_read::FilterArgs;
 use crate::wiring::StoreFlags;
 
 #[derive(Subcommand, Debug)]
@@ -98,13 +102,23 @@ pub enum BatchCmd {
         args: BatchArgs,
         #[arg(long)]
         yes: bool,
+        /// Run at most N items now; the rest stay for `batch resume`.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
     },
     /// Continue an interrupted batch (items already done are not redone).
-    Resume { id: String },
+    Resume {
+        id: String,
+        /// Run at most N more items.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
     /// A batch's plan and results so far.
     Show { id: String },
 }
 
+/// What a batch does and to whom: `--ids`, or the users a filter of the users table matches
+/// at dry-run time (resolved by the same users index and query as `users list`).
 #[derive(Args, Debug)]
 pub struct BatchArgs {
     /// deactivate, reactivate, role or revoke-sessions.
@@ -115,15 +129,11 @@ pub struct BatchArgs {
     to_role: Option<String>,
     #[arg(long)]
     reason: Option<String>,
-    /// User ids, comma-separated or repeated.
-    #[arg(long, value_delimiter = ',')]
+    /// User ids, comma-separated or repeated (instead of a filter).
+    #[arg(long, value_delimiter = ',', conflicts_with = "filter")]
     ids: Vec<String>,
-    /// Select every user with this role.
-    #[arg(long)]
-    with_role: Option<String>,
-    /// Select users with no login for this many days.
-    #[arg(long)]
-    dormant_days: Option<u32>,
+    #[command(flatten)]
+    filter: FilterArgs,
 }
 
 fn accounts(live: &Live) -> Accounts {
@@ -300,8 +310,12 @@ pub async fn users(
             let action = BatchAction::Deactivate {
                 reason: format!("dormant: no login for {days} days"),
             };
+            let go = yes && !dry_run;
+            if go {
+                refuse_run_unless_allowed(live, operator).await?;
+            }
             let plan = acc.plan_batch(operator, action, &ids, &now).await?;
-            return execute(&acc, live, operator, plan, yes && !dry_run, out).await;
+            return execute(&acc, live, operator, plan, go.then_some(None), out).await;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -377,13 +391,16 @@ pub async fn batch(
     match cmd {
         BatchCmd::Plan(args) => {
             let plan = plan_from(&acc, live, operator, args).await?;
-            execute(&acc, live, operator, plan, false, out).await
+            execute(&acc, live, operator, plan, None, out).await
         }
-        BatchCmd::Run { args, yes } => {
+        BatchCmd::Run { args, yes, limit } => {
+            if yes {
+                refuse_run_unless_allowed(live, operator).await?;
+            }
             let plan = plan_from(&acc, live, operator, args).await?;
-            execute(&acc, live, operator, plan, yes, out).await
+            execute(&acc, live, operator, plan, yes.then_some(limit), out).await
         }
-        BatchCmd::Resume { id } => run_stored(&acc, live, operator, &id, out).await,
+        BatchCmd::Resume { id, limit } => run_stored(&acc, live, operator, &id, limit, out).await,
         BatchCmd::Show { id } => {
             let v = acc.show_batch(&id).await?;
             out.print(&v, || {
@@ -437,42 +454,60 @@ async fn plan_from(
             }
         };
     let now = live.connected.clock.now();
-    let mut ids = a.ids.clone();
-    // Simple filters resolved here; the desktop resolves the users table's filters instead.
-    if let Some(r) = &a.with_role {
-        let role = parse_role(r)?;
-        let listing = acc.seed().list_users().await?;
-        let mut picked: Vec<String> = listing
-            .users
-            .iter()
-            .filter(|u| u.role == role)
-            .map(|u| u.id.clone())
-            .collect();
-        picked.sort();
-        ids.extend(picked);
-    }
-    if let Some(days) = a.dormant_days {
-        ids.extend(
-            acc.dormant(&now, days)
-                .await?
-                .users
-                .into_iter()
-                .map(|u| u.user_id),
-        );
-    }
+    let ids = if a.filter.is_empty() {
+        if a.ids.is_empty() {
+            return Err(CoreError::Validation(
+                "name the users: --ids, or a filter (--role, --active/--inactive, --mfa, \
+                 --last-login, --dormant-days, --search)"
+                    .into(),
+            ));
+        }
+        a.ids
+    } else {
+        // The desktop's "every user the filter matches": the users index, built in full for
+        // this invocation, resolves the filter to ids.
+        let query = a.filter.query(None)?;
+        let index = live.users_index();
+        index.build().await?;
+        let ids = index.matching_ids(operator, &query, &HashSet::new(), MAX_BATCH_ITEMS)?;
+        if ids.is_empty() {
+            return Err(CoreError::Validation("no user matches the filter".into()));
+        }
+        ids
+    };
     acc.plan_batch(operator, action, &ids, &now).await
 }
 
-/// Print the dry run; with `go`, store and run it.
+/// A role without identity rights asking to run a batch is refused before the dry run, and
+/// the refusal is audited as `batch.start`: the core's dry run refuses such a role too, but
+/// unaudited, since a dry run alone changes nothing.
+async fn refuse_run_unless_allowed(live: &Live, operator: &Operator) -> Result<(), CoreError> {
+    if allows(operator.role, Capability::AdministerIdentity) {
+        return Ok(());
+    }
+    let action = AuditAction::new("console_batch", "batch.start").severity("high");
+    let why = format!(
+        "the console role {} may not perform {}",
+        operator.role.as_str(),
+        action.action
+    );
+    live.audit
+        .record(operator, &action, Outcome::Refused, Some(&why))
+        .await?;
+    Err(CoreError::Forbidden(why))
+}
+
+/// Print the dry run; with `run` (`Some(limit)`), store the plan and run at most `limit`
+/// items of it.
 async fn execute(
     acc: &Accounts,
     live: &Live,
     operator: &Operator,
     plan: BatchPlan,
-    go: bool,
+    run: Option<Option<usize>>,
     out: &Out,
 ) -> Result<ExitCode, CoreError> {
-    if !go {
+    let Some(limit) = run else {
         out.print(&serde_json::json!({"dry_run": true, "plan": plan}), || {
             let mut s = format!(
                 "dry run of {} over {} users (nothing written; add --yes to run):\n",
@@ -496,9 +531,9 @@ async fn execute(
             s
         });
         return Ok(ExitCode::SUCCESS);
-    }
+    };
     acc.start_batch(&live.audit, operator, &plan).await?;
-    run_stored(acc, live, operator, &plan.id, out).await
+    run_stored(acc, live, operator, &plan.id, limit, out).await
 }
 
 async fn run_stored(
@@ -506,6 +541,7 @@ async fn run_stored(
     live: &Live,
     operator: &Operator,
     id: &str,
+    limit: Option<usize>,
     out: &Out,
 ) -> Result<ExitCode, CoreError> {
     let json = out.json;
@@ -515,7 +551,7 @@ async fn run_stored(
         }
     };
     let report = acc
-        .run_batch(&live.audit, operator, id, None, &progress)
+        .run_batch(&live.audit, operator, id, limit, &progress)
         .await?;
     if !json {
         eprintln!();
@@ -526,9 +562,9 @@ async fn run_stored(
             report.id,
             report.counts,
             if report.finished {
-                ""
+                String::new()
             } else {
-                " (unfinished: rampart batch resume)"
+                format!(" (unfinished: rampart batch resume {})", report.id)
             },
             results_text(&report.results)
         )

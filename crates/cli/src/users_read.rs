@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Subcommand, ValueEnum};
 use rampart_console::Connected as Stores;
 use rampart_core::users::{
@@ -20,12 +21,10 @@ pub enum UsersRead {
     /// List users (SCAN-based, every record of the store); unreadable records are listed with
     /// their reason.
     List(ListArgs),
-    /// Users whose e-mail or username contains TEXT (case-insensitive, Unicode-normalized).
+    /// Users whose e-mail or username contains TEXT (case-insensitive, Unicode-normalized);
+    /// `--prefix` matches only at the start.
     Search {
         text: String,
-        /// Match only at the start of the e-mail or username.
-        #[arg(long)]
-        prefix: bool,
         #[command(flatten)]
         list: ListArgs,
     },
@@ -49,27 +48,98 @@ pub enum OrderArg {
     Desc,
 }
 
-#[derive(Args, Debug, Default)]
-pub struct ListArgs {
+/// The users table's filters (every one given must hold). Shared by `users list|search` and
+/// `batch plan|run`, and turned into the one index query both use, so a batch over a filter
+/// acts on exactly the users `users list` shows for the same flags.
+#[derive(Args, Debug, Default, Clone)]
+#[group(id = "filter", multiple = true)]
+pub struct FilterArgs {
     /// admin, premium_user, basic_user or guest.
-    #[arg(long)]
+    #[arg(long, alias = "with-role")]
     role: Option<String>,
-    /// true or false.
-    #[arg(long)]
+    /// Active users (`--active false`, or `--inactive`, for deactivated ones).
+    #[arg(
+        long,
+        num_args = 0..=1,
+        default_missing_value = "true",
+        value_name = "BOOL",
+        value_parser = BoolishValueParser::new(),
+        hide_possible_values = true
+    )]
     active: Option<bool>,
-    /// MFA enabled: true or false.
-    #[arg(long)]
+    /// Deactivated users (same as `--active false`).
+    #[arg(long, conflicts_with = "active")]
+    inactive: bool,
+    /// MFA enabled: on or off (true or false).
+    #[arg(
+        long,
+        value_name = "on|off",
+        value_parser = BoolishValueParser::new(),
+        hide_possible_values = true
+    )]
     mfa: Option<bool>,
     /// never | within:DAYS | not-within:DAYS (or never) | dormant:DAYS (as `users dormant`) |
     /// before:YYYY-MM-DD
     #[arg(long, value_name = "WHEN")]
     last_login: Option<String>,
+    /// Dormant for DAYS by the dormant rule (same as `--last-login dormant:DAYS`).
+    #[arg(long, value_name = "DAYS", conflicts_with = "last_login")]
+    dormant_days: Option<u32>,
+    /// E-mail or username contains TEXT (case-insensitive, Unicode-normalized).
+    #[arg(long, value_name = "TEXT")]
+    search: Option<String>,
+    /// The search text matches only at the start of the e-mail or username.
+    #[arg(long)]
+    prefix: bool,
+}
+
+impl FilterArgs {
+    /// Whether no filter was given (a batch then needs `--ids`).
+    pub fn is_empty(&self) -> bool {
+        self.role.is_none()
+            && self.active.is_none()
+            && !self.inactive
+            && self.mfa.is_none()
+            && self.last_login.is_none()
+            && self.dormant_days.is_none()
+            && self.search.is_none()
+    }
+
+    /// The index query for these filters with `search` (the positional text of `users
+    /// search`) taking the place of `--search`; default sort (newest first) and paging.
+    pub fn query(&self, search: Option<String>) -> Result<UserQuery, CoreError> {
+        let last_login = match (&self.last_login, self.dormant_days) {
+            (Some(s), _) => Some(last_login(s)?),
+            (None, Some(days)) => Some(LastLoginFilter::Dormant { days }),
+            (None, None) => None,
+        };
+        Ok(UserQuery {
+            role: self.role.clone(),
+            active: if self.inactive {
+                Some(false)
+            } else {
+                self.active
+            },
+            mfa: self.mfa,
+            last_login,
+            search: search.or_else(|| self.search.clone()),
+            search_mode: if self.prefix {
+                SearchMode::Prefix
+            } else {
+                SearchMode::Substring
+            },
+            ..UserQuery::default()
+        })
+    }
+}
+
+#[derive(Args, Debug, Default)]
+pub struct ListArgs {
+    #[command(flatten)]
+    filter: FilterArgs,
     /// Only records the service cannot read.
     #[arg(long)]
     unreadable: bool,
-    /// Search text (see `users search`).
-    #[arg(long)]
-    search: Option<String>,
     #[arg(long, value_enum)]
     sort: Option<SortArg>,
     /// Default: newest first for dates, A→Z otherwise.
@@ -101,7 +171,7 @@ fn last_login(s: &str) -> Result<LastLoginFilter, CoreError> {
 }
 
 impl ListArgs {
-    fn query(&self, search: Option<String>, mode: SearchMode) -> Result<UserQuery, CoreError> {
+    fn query(&self, search: Option<String>) -> Result<UserQuery, CoreError> {
         let sort = match self.sort.unwrap_or(SortArg::CreatedAt) {
             SortArg::Email => SortKey::Email,
             SortArg::Username => SortKey::Username,
@@ -115,17 +185,12 @@ impl ListArgs {
             None => matches!(sort, SortKey::CreatedAt | SortKey::LastLogin),
         };
         Ok(UserQuery {
-            role: self.role.clone(),
-            active: self.active,
-            mfa: self.mfa,
-            last_login: self.last_login.as_deref().map(last_login).transpose()?,
             unreadable: self.unreadable.then_some(true),
-            search: search.or_else(|| self.search.clone()),
-            search_mode: mode,
             sort,
             descending,
             offset: self.offset,
             limit: self.limit,
+            ..self.filter.query(search)?
         })
     }
 }
@@ -138,20 +203,11 @@ pub async fn run(
 ) -> Result<ExitCode, CoreError> {
     match cmd {
         UsersRead::List(args) => {
-            let q = args.query(None, SearchMode::Substring)?;
+            let q = args.query(None)?;
             list(stores, operator, out, &q).await
         }
-        UsersRead::Search {
-            text,
-            prefix,
-            list: args,
-        } => {
-            let mode = if prefix {
-                SearchMode::Prefix
-            } else {
-                SearchMode::Substring
-            };
-            let q = args.query(Some(text), mode)?;
+        UsersRead::Search { text, list: args } => {
+            let q = args.query(Some(text))?;
             list(stores, operator, out, &q).await
         }
         UsersRead::Show { who } => show(stores, operator, out, &who).await,

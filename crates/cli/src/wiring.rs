@@ -46,7 +46,8 @@ pub struct StoreFlags {
     /// Refuse every write inside the adapters (and audit the refusal).
     #[arg(long, global = true)]
     pub read_only: bool,
-    /// Read one secret from stdin: redis, es, sql or operator (the operator's password).
+    /// Read one secret from stdin: redis, es, sql, operator (the operator's password) or new
+    /// (the password `users create` and `users reset-password` set).
     #[arg(long, global = true, value_name = "SECRET")]
     pub password_stdin: Option<String>,
 }
@@ -176,14 +177,21 @@ impl StoreFlags {
     }
 }
 
-/// Connect what the flags name.
-pub async fn connect(flags: &StoreFlags) -> Result<Connected, CoreError> {
+/// The profile the flags name and its secrets (read off the async workers: stdin and the
+/// keychain block).
+pub async fn resolve(flags: &StoreFlags) -> Result<(String, Profile, ProfileSecrets), CoreError> {
     let (name, p) = flags.profile()?;
     let flags2 = flags.clone();
     let p2 = p.clone();
     let secrets = tokio::task::spawn_blocking(move || flags2.secrets(&p2))
         .await
         .map_err(|e| CoreError::Internal(e.to_string()))??;
+    Ok((name, p, secrets))
+}
+
+/// Connect what the flags name.
+pub async fn connect(flags: &StoreFlags) -> Result<Connected, CoreError> {
+    let (name, p, secrets) = resolve(flags).await?;
     connect::connect(&name, &p, secrets).await
 }
 
