@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod audit_index;
 mod keyspace;
+mod operator_accounts;
 mod record_source;
 mod signin;
 mod trail;

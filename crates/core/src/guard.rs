@@ -1,13 +1,17 @@
 //! The one path every mutation takes: authorize by console role, act, audit both outcomes.
 
 use std::future::Future;
+use std::sync::Arc;
 
-use rampart_domain::console::{allows, Capability, Operator};
+use rampart_domain::console::{
+    allows, operator_account_refusal, AccountChange, Capability, Operator,
+};
 use rampart_domain::trail::Outcome;
 use serde_json::{Map, Value};
 
 use crate::audit::{AuditAction, AuditWriter, Recorded};
-use crate::ports::StoreError;
+use crate::ports::{KeySpace, StoreError};
+use crate::signin::Operators;
 use crate::CoreError;
 
 /// Run a mutation for `operator`. A role without `capability` is refused before anything is
@@ -66,5 +70,26 @@ where
             }
             Err(e)
         }
+    }
+}
+
+/// Refuse `change` to the account `user_id` when it holds a console role and the rule on
+/// operator accounts says no ([`operator_account_refusal`]: nobody changes an operator's
+/// credentials; only a console admin changes its standing). The role is read as sign-in reads
+/// it, one HGET of the registry; an unreadable grant refuses the change as malformed (fail
+/// closed). Call it inside the body given to [`mutate`], so a refusal is audited as refused.
+pub async fn operator_guard(
+    ks: &Arc<dyn KeySpace>,
+    operator: &Operator,
+    user_id: &str,
+    change: AccountChange,
+) -> Result<(), CoreError> {
+    let held = Operators::new(ks.clone())
+        .grant_of(user_id)
+        .await?
+        .map(|g| g.role);
+    match operator_account_refusal(operator.role, user_id, held, change) {
+        Some(why) => Err(CoreError::Forbidden(why)),
+        None => Ok(()),
     }
 }

@@ -1,7 +1,8 @@
 //! Four-eyes approval of promotions to the service's `admin` role.
 //!
 //! A promotion to `admin` is never written directly: it becomes a request that a second
-//! operator, a console admin who is not the requester, approves or refuses. Requests live in
+//! operator, a console admin who is neither the requester nor the user to be promoted, approves
+//! or refuses. Requests live in
 //! Rampart's own hash [`APPROVALS_KEY`] (`request id` → JSON); the service never reads
 //! `rampart:*`. A request not decided within [`APPROVAL_TTL_HOURS`] expires.
 
@@ -54,6 +55,8 @@ pub struct ApprovalRequest {
 pub enum DecisionError {
     #[error("you asked for this promotion; a second console admin must approve it (four-eyes)")]
     SelfApproval,
+    #[error("this request promotes you; another console admin must decide it (four-eyes)")]
+    OwnPromotion,
     #[error("the request is already {0}")]
     NotPending(&'static str),
     #[error("the request expired at {0} UTC; ask again")]
@@ -122,14 +125,19 @@ impl ApprovalRequest {
         }
     }
 
-    /// Whether `operator` may decide this request now. Refusing is allowed to the requester
-    /// (it withdraws the request); approving is not.
+    /// Whether `operator` may decide this request now. The user it promotes may neither
+    /// approve nor refuse it (a console admin deciding their own promotion is one pair of eyes,
+    /// whoever asked). Refusing is allowed to the requester (it withdraws the request);
+    /// approving is not.
     pub fn check_decision(
         &self,
         operator: &str,
         approve: bool,
         now: &NaiveDateTime,
     ) -> Result<(), DecisionError> {
+        if self.user_id == operator {
+            return Err(DecisionError::OwnPromotion);
+        }
         match self.status_at(now) {
             ApprovalStatus::Pending => {}
             ApprovalStatus::Expired => return Err(DecisionError::Expired(self.expires_at.clone())),
@@ -229,5 +237,38 @@ mod tests {
             Err(DecisionError::Expired("2026-11-27T10:00:00".into()))
         );
         assert_eq!(ApprovalRequest::parse(r.to_json().as_bytes()).unwrap(), r);
+    }
+
+    #[test]
+    fn the_user_to_be_promoted_decides_nothing() {
+        let now = t("2026-11-25T00:00:00");
+        for approve in [true, false] {
+            assert_eq!(
+                req().check_decision("user_a", approve, &now),
+                Err(DecisionError::OwnPromotion),
+                "the subject cannot {} their own promotion",
+                if approve { "approve" } else { "refuse" }
+            );
+        }
+        // Asked for oneself: not even a withdrawal, so the decision stays with someone else.
+        let own = ApprovalRequest {
+            requested_by: "user_a".into(),
+            ..req()
+        };
+        assert_eq!(
+            own.check_decision("user_a", false, &now),
+            Err(DecisionError::OwnPromotion)
+        );
+        assert_eq!(
+            own.check_decision("user_admin2", true, &now),
+            Ok(()),
+            "a second console admin still can"
+        );
+        let done = req().decided(ApprovalStatus::Refused, "user_admin2", &now, None);
+        assert_eq!(
+            done.check_decision("user_a", true, &now),
+            Err(DecisionError::OwnPromotion),
+            "said before anything else about the request"
+        );
     }
 }

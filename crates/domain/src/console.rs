@@ -85,6 +85,46 @@ pub fn allows(role: ConsoleRole, cap: Capability) -> bool {
     }
 }
 
+/// What an identity change does to a user's account, as far as the rule on operator accounts
+/// ([`operator_account_refusal`]) cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    /// Password reset, MFA enrolment or reset, backup codes: what the account signs in with.
+    Credentials,
+    /// Status, service role, sessions, lock: the account's standing, no secret involved.
+    Standing,
+}
+
+/// Why `actor` may not make `change` to the account `user_id`, which holds the console role
+/// `held` (`None`: not an operator, never refused here).
+///
+/// Operators sign in to the console with their service account's password and TOTP, so whoever
+/// sets those learns them and can sign in as that operator: a security officer would become a
+/// console admin, and one console admin would hold both pairs of four-eyes. Nobody, a console
+/// admin included, changes an operator's credentials while the role is held; revoking the role
+/// first is itself audited and visible to the other admins. Other changes to an operator's
+/// account reveal no secret but act on the console's own operators, which is console
+/// administration: only a console admin may make them.
+pub fn operator_account_refusal(
+    actor: ConsoleRole,
+    user_id: &str,
+    held: Option<ConsoleRole>,
+    change: AccountChange,
+) -> Option<String> {
+    let held = held?.as_str();
+    match change {
+        AccountChange::Credentials => Some(format!(
+            "{user_id} holds the console role {held}; revoke the console role first (rampart \
+             operators revoke), then change its credentials"
+        )),
+        AccountChange::Standing if !allows(actor, Capability::AdministerConsole) => Some(format!(
+            "{user_id} holds the console role {held}; only a console admin may change an \
+             operator's account"
+        )),
+        AccountChange::Standing => None,
+    }
+}
+
 /// The operator performing an action: the actor of every audit record, kept apart from the
 /// subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,6 +209,37 @@ mod tests {
             ConsoleRole::KeyCustodian,
             Capability::AdministerKeys
         ));
+    }
+
+    #[test]
+    fn operator_accounts_keep_their_credentials_and_only_console_admins_change_them() {
+        use AccountChange::*;
+        use ConsoleRole::*;
+        let roles = [SecurityOfficer, Auditor, KeyCustodian, ConsoleAdmin];
+        for actor in roles {
+            for change in [Credentials, Standing] {
+                assert_eq!(
+                    operator_account_refusal(actor, "user_x", None, change),
+                    None,
+                    "{actor:?} {change:?}: an ordinary user is not this rule's business"
+                );
+            }
+            for held in roles {
+                let why = operator_account_refusal(actor, "user_x", Some(held), Credentials)
+                    .unwrap_or_else(|| panic!("{actor:?} set {held:?}'s credentials"));
+                assert!(
+                    why.starts_with(&format!("user_x holds the console role {}", held.as_str()))
+                        && why.contains("rampart operators revoke"),
+                    "the refusal names the role and the way out: {why}"
+                );
+                let standing = operator_account_refusal(actor, "user_x", Some(held), Standing);
+                assert_eq!(
+                    standing.is_none(),
+                    actor == ConsoleAdmin,
+                    "{actor:?} changing {held:?}'s standing: {standing:?}"
+                );
+            }
+        }
     }
 
     #[test]

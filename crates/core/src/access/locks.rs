@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use rampart_domain::audit::AuditEvent;
-use rampart_domain::console::{Capability, Operator};
+use rampart_domain::console::{AccountChange, Capability, Operator};
 use rampart_domain::keys;
 use rampart_domain::limits::{self, MAX_BLOCK_MINUTES};
 use rampart_domain::time::format_naive_iso;
@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::{details, require_reason, ttl_secs, Access};
 use crate::audit::{AuditAction, AuditWriter};
-use crate::guard::mutate;
+use crate::guard::{mutate, operator_guard};
 use crate::ports::{AuditIndex, AuditQuery, KeySpace, Write, MAX_BATCH};
 use crate::seed::Unreadable;
 use crate::CoreError;
@@ -250,6 +250,7 @@ impl Access {
                     (Err(CoreError::Malformed(_)), Some(id)) => id.clone(),
                     (Err(e), _) => return Err(e),
                 };
+                operator_guard(&self.ks, operator, &uid, AccountChange::Standing).await?;
                 let lifted = self.lift(&keys::account_lock(&uid), &uid).await?;
                 let was = details([("was_until", lifted.until.clone().into())]);
                 Ok((lifted, was))

@@ -8,10 +8,14 @@
 //! code (the seed also takes a setup backup code, which proves nothing about the authenticator),
 //! and a time step once accepted for a user is refused, across processes, through
 //! [`replay_key`].
+//!
+//! Enrolment, backup codes and reset are refused on an account that holds a console role
+//! (revoke the role first): whoever holds an operator's TOTP secret or backup codes could sign
+//! in as that operator ([`crate::guard::operator_guard`]).
 
 use std::collections::BTreeMap;
 
-use rampart_domain::console::{Capability, Operator};
+use rampart_domain::console::{AccountChange, Capability, Operator};
 use rampart_domain::keys;
 use rampart_domain::mfa::{self as seedmfa, MfaRecord, SETUP_TTL_SECS};
 use rampart_domain::qr::{self, QrMatrix};
@@ -25,7 +29,7 @@ use serde_json::Value;
 use super::{details, require_reason, unix, Access};
 use crate::audit::{AuditAction, AuditWriter};
 use crate::error::CodeRefusal;
-use crate::guard::mutate;
+use crate::guard::{mutate, operator_guard};
 use crate::ports::{Applied, Guard, Write, MAX_BATCH};
 use crate::seed::Unreadable;
 use crate::CoreError;
@@ -177,6 +181,7 @@ impl Access {
         }
         let (enrollment, _) = mutate(audit, operator, Capability::AdministerIdentity, action, || async {
             let user = user?;
+            operator_guard(&self.ks, operator, &user.id, AccountChange::Credentials).await?;
             if self.ks.get(&keys::mfa(&user.id)).await?.is_some() {
                 return Err(CoreError::Conflict(
                     "MFA is already enabled for this user; reset it (with a reason) before enrolling a new authenticator".into(),
@@ -237,6 +242,7 @@ impl Access {
         }
         let (codes, _) = mutate(audit, operator, Capability::AdministerIdentity, action, || async {
             let user = user?;
+            operator_guard(&self.ks, operator, &user.id, AccountChange::Credentials).await?;
             let setup_key = keys::mfa_setup(&user.id);
             let Some(setup_raw) = self.ks.get(&setup_key).await? else {
                 return Err(CoreError::NotFound(
@@ -340,6 +346,7 @@ impl Access {
             action,
             || async {
                 let user = user?;
+                operator_guard(&self.ks, operator, &user.id, AccountChange::Credentials).await?;
                 let key = keys::mfa(&user.id);
                 for _ in 0..RETRIES {
                     let Some(old) = self.ks.get(&key).await? else {
@@ -408,6 +415,7 @@ impl Access {
             || async {
                 reason_ok?;
                 let user = user?;
+                operator_guard(&self.ks, operator, &user.id, AccountChange::Credentials).await?;
                 let had = self.ks.get(&keys::mfa(&user.id)).await?.is_some();
                 let applied = self
                     .ks

@@ -7,6 +7,10 @@
 //! signed-in operator (every console role may read). Secrets (TOTP secrets, backup codes, API
 //! keys) leave the core once, in types whose `Debug` redacts them, and never enter audit
 //! details; token ids appear masked (`abcdef…`).
+//!
+//! An account that holds a console role is an operator's: its MFA is never changed (revoke the
+//! role first), and only a console admin ends its sessions or lifts its lock
+//! ([`crate::guard::operator_guard`]).
 
 pub mod apikeys;
 pub mod locks;

@@ -6,7 +6,7 @@
 //! secrets by themselves (the JWT is signed), but a full id plus a leaked signing key is a
 //! session, and there is no reason to spread them.
 
-use rampart_domain::console::{Capability, Operator};
+use rampart_domain::console::{AccountChange, Capability, Operator};
 use rampart_domain::keys;
 use rampart_domain::time::format_naive_iso;
 use rampart_domain::token::mask_token_id;
@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{details, ttl_secs, Access};
 use crate::audit::{AuditAction, AuditWriter};
-use crate::guard::mutate;
+use crate::guard::{mutate, operator_guard};
 use crate::ports::{Write, MAX_BATCH};
 use crate::seed::Unreadable;
 use crate::CoreError;
@@ -105,6 +105,7 @@ impl Access {
             action,
             || async {
                 let user = user?;
+                operator_guard(&self.ks, operator, &user.id, AccountChange::Standing).await?;
                 if prefix.chars().count() < MIN_PREFIX {
                     return Err(CoreError::Validation(format!(
                         "give at least the first {MIN_PREFIX} characters of the token, as listed"
@@ -166,6 +167,7 @@ impl Access {
             action,
             || async {
                 let user = user?;
+                operator_guard(&self.ks, operator, &user.id, AccountChange::Standing).await?;
                 let (records, _) = self.seed.sessions_of(&user.id).await?;
                 let keys_all: Vec<String> = records
                     .iter()

@@ -1,8 +1,9 @@
-//! Four-eyes decisions on promotion requests. Approving needs the console_admin role
-//! ([`Capability::AdministerConsole`]) and a different operator from the requester; it
-//! re-checks that the user still has the role the request saw, and writes the role change and
-//! the decided request in one guarded write. Approvals, refusals and refused attempts
-//! (self-approval, expired, not pending) are all audited.
+//! Four-eyes decisions on promotion requests. Deciding needs the console_admin role
+//! ([`Capability::AdministerConsole`]) and an operator who is not the user to be promoted;
+//! approving also needs one who is not the requester. Approval re-checks that the user still
+//! has the role the request saw, and writes the role change and the decided request in one
+//! guarded write. Approvals, refusals and refused attempts (self-approval, one's own promotion,
+//! expired, not pending) are all audited.
 
 use rampart_domain::approval::{ApprovalRequest, ApprovalStatus, DecisionError, APPROVALS_KEY};
 use rampart_domain::console::{Capability, Operator};
@@ -161,10 +162,8 @@ impl Accounts {
             };
             match req.check_decision(&operator.id, approve, &now) {
                 Ok(()) => {}
-                Err(DecisionError::SelfApproval) => {
-                    return Err(CoreError::Forbidden(
-                        DecisionError::SelfApproval.to_string(),
-                    ))
+                Err(e @ (DecisionError::SelfApproval | DecisionError::OwnPromotion)) => {
+                    return Err(CoreError::Forbidden(e.to_string()))
                 }
                 Err(e @ DecisionError::Expired(_)) => {
                     // Record the expiry so lists and later attempts agree; best effort.

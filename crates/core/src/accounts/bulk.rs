@@ -12,6 +12,10 @@
 //! 4. A run holds a lease ([`RunLease`]) for its whole length, so a second console or script
 //!    running the same batch at the same time is refused (naming who runs it) instead of
 //!    executing and auditing the same items twice.
+//!
+//! An account that holds a console role is changed only by a console admin
+//! ([`crate::guard::operator_guard`]): for anyone else its item is planned as refused, and at
+//! run time refused (audited), recorded as failed with the reason, and the run goes on.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,7 +25,9 @@ use rampart_domain::batch::{
     ItemResult, ItemStatus, PlannedItem, RunLease, FINISHED_BATCH_TTL_SECS, FINISHED_FIELD,
     MAX_BATCH_ITEMS, PLAN_FIELD, RUN_LEASE_TTL_SECS,
 };
-use rampart_domain::console::{allows, Capability, Operator};
+use rampart_domain::console::{
+    allows, operator_account_refusal, AccountChange, Capability, Operator, OPERATORS_KEY,
+};
 use rampart_domain::keys;
 use rampart_domain::time::format_naive_iso;
 use rampart_domain::token::RefreshRecord;
@@ -33,9 +39,10 @@ use super::role::RoleOutcome;
 use super::status::StatusChange;
 use super::{optional_reason, required_reason, Accounts};
 use crate::audit::{AuditAction, AuditWriter};
-use crate::guard::mutate;
+use crate::guard::{mutate, operator_guard};
 use crate::ports::{Applied, Guard, StoreError, Write, MAX_BATCH};
 use crate::seed::Unreadable;
+use crate::signin::Operators;
 use crate::CoreError;
 
 /// A stored batch: its plan and the results recorded so far.
@@ -136,6 +143,21 @@ impl Accounts {
             BatchAction::RevokeSessions { .. } => self.sessions_by_user().await?,
             _ => HashMap::new(),
         };
+        // The console roles, read once (a handful of operators), so each item says what the
+        // run's `operator_guard` will say.
+        let grants: HashMap<String, Result<_, String>> = Operators::new(self.ks.clone())
+            .all()
+            .await?
+            .into_iter()
+            .collect();
+        let operator_refusal = |id: &str| match grants.get(id) {
+            None => None,
+            Some(Ok(g)) => {
+                operator_account_refusal(operator.role, id, Some(g.role), AccountChange::Standing)
+                    .map(|why| format!("refused: {why}"))
+            }
+            Some(Err(e)) => Some(format!("{OPERATORS_KEY} field {id}: {e}")),
+        };
         let mut items = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(MAX_BATCH) {
             let keys: Vec<String> = chunk.iter().map(|id| keys::user(id)).collect();
@@ -143,7 +165,10 @@ impl Accounts {
                 items.push(match slot {
                     Err(e) => skip_item(&action, id, e.to_string()),
                     Ok(fields) => match UserRecord::from_hash(id.clone(), &fields) {
-                        Ok(Some(u)) => plan_item(&action, &u, sessions.get(id).map_or(0, Vec::len)),
+                        Ok(Some(u)) => match operator_refusal(id) {
+                            Some(why) => skip_item(&action, id, why),
+                            None => plan_item(&action, &u, sessions.get(id).map_or(0, Vec::len)),
+                        },
                         Ok(None) => skip_item(&action, id, "no such user".into()),
                         Err(e) => skip_item(&action, id, format!("unreadable: {e}")),
                     },
@@ -538,6 +563,7 @@ impl Accounts {
             Capability::AdministerIdentity,
             action,
             || async {
+                operator_guard(&self.ks, operator, uid, AccountChange::Standing).await?;
                 let result = match &plan.action {
                     BatchAction::Deactivate { .. } | BatchAction::Reactivate { .. } => {
                         let want = matches!(plan.action, BatchAction::Reactivate { .. });
@@ -641,14 +667,18 @@ impl Accounts {
             }
             Err(e) => e,
         };
-        // A refusal or an unreachable store would refuse every item alike: stop the run (it
-        // resumes from here) instead of recording a wall of identical failures.
+        // A refusal of the operator's role or an unreachable store would refuse every item
+        // alike: stop the run (it resumes from here) instead of recording a wall of identical
+        // failures. `mutate` refuses the role before the body runs; a refusal from the body
+        // (`operator_guard`: this user is an operator's account) is about this item alone, so
+        // it is recorded and the run goes on.
+        let role_refused = !allows(operator.role, Capability::AdministerIdentity);
         if matches!(
             e,
-            CoreError::Forbidden(_)
-                | CoreError::Store(StoreError::ReadOnly { .. })
+            CoreError::Store(StoreError::ReadOnly { .. })
                 | CoreError::Store(StoreError::Unreachable { .. })
-        ) {
+        ) || (role_refused && matches!(e, CoreError::Forbidden(_)))
+        {
             return Err(e);
         }
         let status = match e {

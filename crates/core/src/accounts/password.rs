@@ -6,12 +6,15 @@
 //! must not outlive it). The password is never audited; a generated one is returned once for
 //! the operator to hand over.
 //!
+//! An account that holds a console role is refused (revoke the role first): whoever sets an
+//! operator's password could sign in as that operator ([`crate::guard::operator_guard`]).
+//!
 //! What a reset cannot end: access tokens already issued (the service cannot revoke those,
 //! CONTRACT §7.9; they expire on their own), and a login whose bcrypt check against the old
 //! hash started before the reset and writes its refresh token after it (a fraction of a
 //! second; the user's Sessions tab shows it and "revoke all" ends it).
 
-use rampart_domain::console::{Capability, Operator};
+use rampart_domain::console::{AccountChange, Capability, Operator};
 use rampart_domain::keys;
 use secrecy::SecretString;
 use serde::Serialize;
@@ -19,7 +22,7 @@ use serde_json::Map;
 
 use super::{Accounts, PasswordChoice};
 use crate::audit::{AuditAction, AuditWriter};
-use crate::guard::mutate;
+use crate::guard::{mutate, operator_guard};
 use crate::ports::{Applied, Guard, Write};
 use crate::CoreError;
 
@@ -61,6 +64,7 @@ impl Accounts {
             action,
             move || async move {
                 let id = resolved?;
+                operator_guard(&self.ks, operator, &id, AccountChange::Credentials).await?;
                 self.load(&id).await?;
                 let (hash, generated_password) = self.new_password_hash(choice).await?;
                 let lock_key = keys::account_lock(&id);

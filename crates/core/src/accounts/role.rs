@@ -4,7 +4,7 @@
 //! [`super::approvals`]).
 
 use rampart_domain::approval::{ApprovalRequest, ApprovalStatus, APPROVALS_KEY};
-use rampart_domain::console::{Capability, Operator};
+use rampart_domain::console::{AccountChange, Capability, Operator};
 use rampart_domain::keys;
 use rampart_domain::user::{role_change_fields, Role};
 use serde::Serialize;
@@ -13,7 +13,7 @@ use serde_json::Map;
 use super::status::busy;
 use super::{optional_reason, Accounts, GUARD_RETRIES};
 use crate::audit::{AuditAction, AuditWriter};
-use crate::guard::mutate;
+use crate::guard::{mutate, operator_guard};
 use crate::ports::{Applied, Guard, Write};
 use crate::CoreError;
 
@@ -71,6 +71,7 @@ impl Accounts {
             || async {
                 let id = resolved?;
                 let reason = optional_reason(reason)?;
+                operator_guard(&self.ks, operator, &id, AccountChange::Standing).await?;
                 let outcome = if role == Role::Admin {
                     let user = self.load(&id).await?;
                     if user.role == Role::Admin {

@@ -3,7 +3,7 @@
 //! so writing `False` locks the user out of the service at once (their refresh tokens stay, but
 //! stop working: `refresh_access_token` checks the user is active).
 
-use rampart_domain::console::{Capability, Operator};
+use rampart_domain::console::{AccountChange, Capability, Operator};
 use rampart_domain::keys;
 use rampart_domain::user::is_active_field;
 use serde::Serialize;
@@ -11,7 +11,7 @@ use serde_json::Map;
 
 use super::{required_reason, Accounts, GUARD_RETRIES};
 use crate::audit::{AuditAction, AuditWriter};
-use crate::guard::mutate;
+use crate::guard::{mutate, operator_guard};
 use crate::ports::{Applied, Guard, Write};
 use crate::CoreError;
 
@@ -56,6 +56,7 @@ impl Accounts {
             || async {
                 let id = resolved?;
                 required_reason(reason)?;
+                operator_guard(&self.ks, operator, &id, AccountChange::Standing).await?;
                 let change = self.write_active(&id, active, |_| Vec::new()).await?;
                 let mut extra = Map::new();
                 extra.insert("changed".into(), change.changed.into());
