@@ -503,7 +503,7 @@ export const en = {
   "access.duration": "Duration",
   "access.minutes": "{minutes} min",
   // ---- identity administration, part 2: create, role change, approvals, dormant, MFA, keys ----
-  "act.error.forbidden": "Your console role does not allow this",
+  "act.error.forbidden": "Not allowed",
   "act.error.read_only": "This connection profile is read-only",
   "act.error.conflict": "Someone else changed this first",
   "act.error.validation": "The store refused the value",

@@ -502,7 +502,7 @@ export const ko: Messages = {
   "access.duration": "기간",
   "access.minutes": "{minutes}분",
   // ---- 신원 관리 2부: 생성, 역할 변경, 승인, 휴면 계정, MFA, API 키 ----
-  "act.error.forbidden": "콘솔 역할에 이 권한이 없습니다",
+  "act.error.forbidden": "허용되지 않는 작업입니다",
   "act.error.read_only": "이 연결 프로필은 읽기 전용입니다",
   "act.error.conflict": "다른 사람이 먼저 변경했습니다",
   "act.error.validation": "저장소가 값을 거부했습니다",
