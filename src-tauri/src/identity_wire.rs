@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use rampart_console::identity::parse_role;
 use rampart_core::access::apikeys::ApiKeyView;
-use rampart_core::access::locks::{LimitsView, Restriction};
+use rampart_core::access::locks::{CauseEvent, LimitsView, Restriction};
 use rampart_core::access::mfa::{EnrollmentShown, MfaCoverage};
 use rampart_core::access::sessions::SessionView;
 use rampart_core::accounts::BatchView;
@@ -18,6 +18,7 @@ use rampart_core::CoreError;
 use rampart_domain::apikey::ApiKeyState;
 use rampart_domain::approval::{ApprovalRequest, ApprovalStatus};
 use rampart_domain::batch::{BatchAction, BatchPlan, ItemKind, ItemResult, ItemStatus};
+use rampart_domain::limits::BlockOrigin;
 use rampart_domain::time::parse_naive_iso;
 use rampart_domain::userindex::SortKey;
 use serde::{Deserialize, Serialize};
@@ -870,34 +871,70 @@ impl std::fmt::Debug for ConfirmResultView {
 
 // ---- Locks, blocks, limits
 
+/// One audit event behind a lock or block: who, when, from where and how it ended, as the
+/// service logged it. The event's free-form `details` stay behind (only the lockout's failure
+/// count is taken), so nothing the service put there can reach the UI unvetted.
 #[derive(Debug, Clone, Serialize, TS)]
-pub struct AccountLockRowView {
-    pub user_id: String,
+pub struct CauseEventView {
+    pub event_id: String,
+    /// Naive UTC ISO.
+    pub timestamp: String,
+    /// `user_login` (a failed sign-in) or `security_violation` (the service's lockout).
+    pub event_type: String,
+    pub action: String,
+    pub result: String,
+    pub ip_address: String,
+    /// The account the event names, when it names one.
+    pub user_id: Option<String>,
     pub email: Option<String>,
-    pub locked_at: String,
-    #[ts(type = "number")]
-    pub ttl_seconds: u64,
-    /// Login failures among the events that caused it; null when none were found.
+    /// Null when the service logged none (its own lockout events have `""`).
+    pub user_agent: Option<String>,
+    /// The lockout event's count of failures (`details.failures`).
     #[ts(type = "number | null")]
     pub failures: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
+pub struct AccountLockRowView {
+    pub user_id: String,
+    pub email: Option<String>,
+    /// The stored value of `account_lock:{id}`: the naive-UTC end of the lock, or the raw
+    /// value when it does not parse (`until_readable` false).
+    pub until: String,
+    pub until_readable: bool,
+    /// Null: the key has no TTL, the lock never expires.
+    #[ts(type = "number | null")]
+    pub ttl_seconds: Option<u64>,
+    /// Login failures among the events that caused it; null when none were found.
+    #[ts(type = "number | null")]
+    pub failures: Option<u64>,
+    /// The events that caused it, newest first (at most `MAX_CAUSES`).
+    pub causes: Vec<CauseEventView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct IpBlockRowView {
     pub ip: String,
-    pub blocked_at: String,
-    #[ts(type = "number")]
-    pub ttl_seconds: u64,
-    /// No login-failure burst behind it: an operator's block (console or by hand).
-    pub manual: bool,
+    /// As [`AccountLockRowView::until`], for `ip_block:{ip}`.
+    pub until: String,
+    pub until_readable: bool,
+    #[ts(type = "number | null")]
+    pub ttl_seconds: Option<u64>,
+    /// Who set it, on evidence (`rampart_domain::limits::block_origin`); null when its causes
+    /// were not looked up (past the first `MAX_WITH_CAUSES` blocks).
+    pub origin: Option<BlockOrigin>,
+    #[ts(type = "number | null")]
+    pub failures: Option<u64>,
+    pub causes: Vec<CauseEventView>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RateLimitRowView {
     pub endpoint_type: String,
     pub ip: String,
-    #[ts(type = "number")]
-    pub count: i64,
+    /// Null when the value is not an integer (`unreadable` says why).
+    #[ts(type = "number | null")]
+    pub count: Option<i64>,
     #[ts(type = "number")]
     pub limit: u64,
     /// Seconds left in the window; null for a counter without TTL (CONTRACT §7.7: INCR
@@ -905,6 +942,8 @@ pub struct RateLimitRowView {
     /// ever once it reaches the limit).
     #[ts(type = "number | null")]
     pub ttl_seconds: Option<u64>,
+    /// Why the value could not be read; the middleware's `int()` fails on it as well.
+    pub unreadable: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -916,12 +955,23 @@ pub struct ReputationRowView {
     pub ttl_seconds: u64,
 }
 
+/// A `rate_limit:*` or `ip_reputation:*` key that could not be read, and why.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UnreadableKeyView {
+    pub key: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AccessSnapshotView {
     pub account_locks: Vec<AccountLockRowView>,
     pub ip_blocks: Vec<IpBlockRowView>,
+    /// Unreadable counters first, then the busiest.
     pub rate_limits: Vec<RateLimitRowView>,
     pub low_reputations: Vec<ReputationRowView>,
+    /// Keys of either family that could not be read (a counter name without `{type}:{ip}`, a
+    /// reputation that is not a float): shown, never dropped.
+    pub unreadable_keys: Vec<UnreadableKeyView>,
 }
 
 fn failures(r: &Restriction) -> u64 {
@@ -929,6 +979,24 @@ fn failures(r: &Restriction) -> u64 {
         .iter()
         .filter(|c| c.event_type == "user_login" && c.result == "failure")
         .count() as u64
+}
+
+fn cause_views(causes: Vec<CauseEvent>, names: Names<'_>) -> Vec<CauseEventView> {
+    causes
+        .into_iter()
+        .map(|c| CauseEventView {
+            email: c.user_id.as_deref().and_then(names).map(|(e, _)| e),
+            failures: c.details.get("failures").and_then(|v| v.as_u64()),
+            user_agent: Some(c.user_agent).filter(|u| !u.is_empty()),
+            event_id: c.event_id,
+            timestamp: c.timestamp,
+            event_type: c.event_type,
+            action: c.action,
+            result: c.result,
+            ip_address: c.ip_address,
+            user_id: c.user_id,
+        })
+        .collect()
 }
 
 pub fn access_snapshot(
@@ -944,29 +1012,34 @@ pub fn access_snapshot(
                 email: names(&r.subject).map(|(e, _)| e),
                 failures: Some(failures(&r)).filter(|n| *n > 0),
                 user_id: r.subject,
-                locked_at: r.until,
-                ttl_seconds: r.ttl_secs.unwrap_or(0),
+                until: r.until,
+                until_readable: r.until_readable,
+                ttl_seconds: r.ttl_secs,
+                causes: cause_views(r.causes, names),
             })
             .collect(),
         ip_blocks: blocks
             .into_iter()
             .map(|r| IpBlockRowView {
-                manual: failures(&r) == 0,
+                failures: Some(failures(&r)).filter(|n| *n > 0),
+                origin: r.origin,
                 ip: r.subject,
-                blocked_at: r.until,
-                ttl_seconds: r.ttl_secs.unwrap_or(0),
+                until: r.until,
+                until_readable: r.until_readable,
+                ttl_seconds: r.ttl_secs,
+                causes: cause_views(r.causes, names),
             })
             .collect(),
         rate_limits: limits
             .counters
             .into_iter()
-            .filter(|c| c.unreadable.is_none())
             .map(|c| RateLimitRowView {
                 endpoint_type: c.endpoint_type,
                 ip: c.ip,
-                count: c.count.unwrap_or(0),
+                count: c.count,
                 limit: c.limit,
                 ttl_seconds: c.ttl_secs,
+                unreadable: c.unreadable,
             })
             .collect(),
         low_reputations: limits
@@ -976,6 +1049,14 @@ pub fn access_snapshot(
                 ip: r.ip,
                 score: r.score.unwrap_or(0.0),
                 ttl_seconds: r.ttl_secs.unwrap_or(0),
+            })
+            .collect(),
+        unreadable_keys: limits
+            .unreadable
+            .into_iter()
+            .map(|u| UnreadableKeyView {
+                key: u.key,
+                reason: u.reason,
             })
             .collect(),
     }
@@ -993,5 +1074,87 @@ mod tests {
             ("Stock Analysis App".into(), "user_user_abc".into())
         );
         assert_eq!(percent_decode("100%"), "100%", "a lone % stays");
+    }
+
+    #[test]
+    fn the_threats_snapshot_keeps_causes_no_expiry_and_unreadable_counters() {
+        use rampart_core::access::locks::{LimitsView, RateCounter};
+        use rampart_core::seed::Unreadable;
+        let cause = |ua: &str, details: serde_json::Value| CauseEvent {
+            event_id: "audit_1_-2".into(),
+            event_type: "user_login".into(),
+            timestamp: "2026-11-24T04:12:37.495057".into(),
+            user_id: Some("user_a1".into()),
+            ip_address: "203.0.113.7".into(),
+            user_agent: ua.into(),
+            action: "login".into(),
+            result: "failure".into(),
+            details,
+        };
+        let lock = Restriction {
+            subject: "user_a1".into(),
+            until: "2026-11-24T04:27:37.495057".into(),
+            until_readable: true,
+            ttl_secs: None,
+            causes: vec![
+                cause("Mozilla/5.0", serde_json::json!({})),
+                cause("", serde_json::json!({"failures": 7})),
+            ],
+            origin: None,
+        };
+        let block = Restriction {
+            subject: "203.0.113.7".into(),
+            origin: Some(BlockOrigin::Service),
+            ttl_secs: Some(1700),
+            ..lock.clone()
+        };
+        let counter = |count: Option<i64>, unreadable: Option<&str>| RateCounter {
+            endpoint_type: "auth".into(),
+            ip: "192.0.2.9".into(),
+            count,
+            limit: 10,
+            window_secs: 60,
+            limited: false,
+            ttl_secs: Some(30),
+            unreadable: unreadable.map(str::to_string),
+        };
+        let limits = LimitsView {
+            counters: vec![
+                counter(None, Some("`ten` is not an integer")),
+                counter(Some(3), None),
+            ],
+            counters_total: 2,
+            low_reputations: vec![],
+            reputations_total: 0,
+            unreadable: vec![Unreadable {
+                key: "ip_reputation:192.0.2.8".into(),
+                reason: "`high` is not a float".into(),
+            }],
+        };
+        let names = |id: &str| (id == "user_a1").then(|| ("a@example.test".into(), "a".into()));
+        let v = access_snapshot(vec![lock], vec![block], limits, &names);
+        let l = &v.account_locks[0];
+        assert_eq!(
+            l.ttl_seconds, None,
+            "no TTL stays null (no expiry), never 0 s"
+        );
+        assert_eq!(l.failures, Some(2));
+        assert_eq!(l.causes.len(), 2, "the causing events reach the UI");
+        assert_eq!(l.causes[0].email.as_deref(), Some("a@example.test"));
+        assert_eq!(l.causes[0].user_agent.as_deref(), Some("Mozilla/5.0"));
+        assert_eq!(l.causes[1].user_agent, None, "an empty user agent is none");
+        assert_eq!(l.causes[1].failures, Some(7), "the lockout's own count");
+        assert_eq!(v.ip_blocks[0].origin, Some(BlockOrigin::Service));
+        assert_eq!(
+            v.rate_limits.len(),
+            2,
+            "an unreadable counter is a row, not dropped"
+        );
+        assert_eq!(v.rate_limits[0].count, None);
+        assert_eq!(
+            v.rate_limits[0].unreadable.as_deref(),
+            Some("`ten` is not an integer")
+        );
+        assert_eq!(v.unreadable_keys[0].key, "ip_reputation:192.0.2.8");
     }
 }

@@ -153,10 +153,13 @@ pub fn typescript() -> String {
         identity::CodeInput::decl(&cfg),
         error::CodeRefusal::decl(&cfg),
         iw::ConfirmResultView::decl(&cfg),
+        rampart_domain::limits::BlockOrigin::decl(&cfg),
+        iw::CauseEventView::decl(&cfg),
         iw::AccountLockRowView::decl(&cfg),
         iw::IpBlockRowView::decl(&cfg),
         iw::RateLimitRowView::decl(&cfg),
         iw::ReputationRowView::decl(&cfg),
+        iw::UnreadableKeyView::decl(&cfg),
         iw::AccessSnapshotView::decl(&cfg),
     ];
     let mut out = String::from(
@@ -171,6 +174,10 @@ pub fn typescript() -> String {
     out.push_str(&format!(
         "/** Most users one bulk batch holds (`rampart_domain::batch::MAX_BATCH_ITEMS`). */\nexport const MAX_BATCH_ITEMS = {};\n",
         rampart_domain::batch::MAX_BATCH_ITEMS
+    ));
+    out.push_str(&format!(
+        "/** Most causing events listed per lock or block, newest first (`rampart_core::access::locks::MAX_CAUSES`). */\nexport const MAX_CAUSES = {};\n",
+        rampart_core::access::locks::MAX_CAUSES
     ));
     out.truncate(out.trim_end().len());
     out.push('\n');

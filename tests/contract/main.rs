@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod audit_index;
+mod blocks;
 mod keyspace;
 mod operator_accounts;
 mod record_source;

@@ -501,6 +501,11 @@ async fn locks_and_blocks_the_service_writes_are_listed_with_time_left_and_lifte
         "{block:?}"
     );
     assert_eq!(block.causes.len(), 3);
+    assert_eq!(
+        block.origin,
+        Some(rampart_domain::limits::BlockOrigin::Service),
+        "the Python peer's block, with its failures on record, is the service's"
+    );
 
     r.access
         .unlock_account(&r.audit, &r.officer, &id, "user verified by phone")

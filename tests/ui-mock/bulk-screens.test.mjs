@@ -167,11 +167,12 @@ describe("threats screenshot", () => {
         account_locks: [],
         ip_blocks: [],
         rate_limits: [
-          { endpoint_type: "auth", ip: "192.0.2.99", count: 10, limit: 10, ttl_seconds: null },
-          { endpoint_type: "auth", ip: "203.0.113.7", count: 10, limit: 10, ttl_seconds: 41 },
-          { endpoint_type: "default", ip: "198.51.100.20", count: 37, limit: 100, ttl_seconds: 12 },
+          { endpoint_type: "auth", ip: "192.0.2.99", count: 10, limit: 10, ttl_seconds: null, unreadable: null },
+          { endpoint_type: "auth", ip: "203.0.113.7", count: 10, limit: 10, ttl_seconds: 41, unreadable: null },
+          { endpoint_type: "default", ip: "198.51.100.20", count: 37, limit: 100, ttl_seconds: 12, unreadable: null },
         ],
         low_reputations: [],
+        unreadable_keys: [],
       };
       const app = await openApp(env.browser, env.vite.url, signedIn(language, "light", { access }), { viewport: { width: 1280, height: 800 } });
       try {

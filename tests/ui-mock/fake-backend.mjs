@@ -61,6 +61,89 @@ export const OVERVIEW = {
   errors: [],
 };
 
+/** A failed sign-in as the service logs it (CauseEventView): what `access_snapshot` carries. */
+export function failedLogin(id, timestamp, ip, user = null, userAgent = null) {
+  return {
+    event_id: id,
+    timestamp,
+    event_type: "user_login",
+    action: "login",
+    result: "failure",
+    ip_address: ip,
+    user_id: user ? user.id : null,
+    email: user ? user.email : null,
+    user_agent: userAgent,
+    failures: null,
+  };
+}
+
+/** The service's own lockout event after a burst (CONTRACT §6.2): user agent "", a count. */
+export function lockoutEvent(id, timestamp, ip, user, failures) {
+  return { ...failedLogin(id, timestamp, ip, user, null), event_type: "security_violation", action: "account_locked", result: "success", failures };
+}
+
+const CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const LOCKED = { id: "user_b2", email: "seoyeon.lee@example.test" };
+
+/**
+ * Locks and blocks as `access_snapshot` returns them (AccessSnapshotView), times around
+ * 2026-11-24T01:00Z: a lock after a five-failure burst, a lock whose events aged out; a block
+ * the service set (its failures), one the console set (audited), one of unknown origin without
+ * TTL; an unreadable counter, a counter without TTL; an unreadable reputation key.
+ */
+export const ACCESS = {
+  account_locks: [
+    {
+      user_id: LOCKED.id,
+      email: LOCKED.email,
+      until: "2026-11-24T01:13:25.118204",
+      until_readable: true,
+      ttl_seconds: 805,
+      failures: 5,
+      causes: [
+        lockoutEvent("audit_1795482055118_-51", "2026-11-24T00:58:25.118204", "203.0.113.7", LOCKED, 5),
+        failedLogin("audit_1795482055101_-45", "2026-11-24T00:58:25.101377", "203.0.113.7", LOCKED, CHROME),
+        failedLogin("audit_1795482031870_-44", "2026-11-24T00:58:01.870012", "203.0.113.7", LOCKED, CHROME),
+        failedLogin("audit_1795482002515_-43", "2026-11-24T00:57:32.515660", "203.0.113.7", LOCKED, "python-requests/2.31.0"),
+        failedLogin("audit_1795481977004_-42", "2026-11-24T00:57:07.004518", "203.0.113.7", LOCKED, "python-requests/2.31.0"),
+        failedLogin("audit_1795481950226_-41", "2026-11-24T00:56:40.226931", "203.0.113.7", LOCKED, "python-requests/2.31.0"),
+      ],
+    },
+    { user_id: "user_9x77", email: null, until: "2026-11-24T01:05:00.000000", until_readable: true, ttl_seconds: 300, failures: null, causes: [] },
+  ],
+  ip_blocks: [
+    {
+      ip: "203.0.113.7",
+      until: "2026-11-24T01:28:25.118204",
+      until_readable: true,
+      ttl_seconds: 1705,
+      origin: "service",
+      failures: 5,
+      causes: [
+        lockoutEvent("audit_1795482055118_-51", "2026-11-24T00:58:25.118204", "203.0.113.7", LOCKED, 5),
+        failedLogin("audit_1795482055101_-45", "2026-11-24T00:58:25.101377", "203.0.113.7", LOCKED, CHROME),
+        failedLogin("audit_1795482031870_-44", "2026-11-24T00:58:01.870012", "203.0.113.7", { id: "user_a1", email: "minjun.kim@example.test" }, CHROME),
+        failedLogin("audit_1795482002515_-43", "2026-11-24T00:57:32.515660", "203.0.113.7", null, "python-requests/2.31.0"),
+        failedLogin("audit_1795481977004_-42", "2026-11-24T00:57:07.004518", "203.0.113.7", LOCKED, "python-requests/2.31.0"),
+        failedLogin("audit_1795481950226_-41", "2026-11-24T00:56:40.226931", "203.0.113.7", LOCKED, "python-requests/2.31.0"),
+      ],
+    },
+    { ip: "2001:db8:bad::1", until: "2026-11-24T01:59:30.000000", until_readable: true, ttl_seconds: 3570, origin: "console", failures: null, causes: [] },
+    { ip: "198.51.100.23", until: "2026-11-20T09:00:00.000000", until_readable: true, ttl_seconds: null, origin: "unknown", failures: null, causes: [] },
+  ],
+  rate_limits: [
+    { endpoint_type: "auth", ip: "192.0.2.13", count: null, limit: 10, ttl_seconds: 33, unreadable: "`ten` is not an integer" },
+    { endpoint_type: "auth", ip: "203.0.113.7", count: 10, limit: 10, ttl_seconds: 41, unreadable: null },
+    { endpoint_type: "default", ip: "198.51.100.20", count: 37, limit: 100, ttl_seconds: 12, unreadable: null },
+    { endpoint_type: "auth", ip: "192.0.2.99", count: 10, limit: 10, ttl_seconds: null, unreadable: null },
+  ],
+  low_reputations: [
+    { ip: "203.0.113.7", score: 0.2, ttl_seconds: 3400 },
+    { ip: "192.0.2.66", score: 0, ttl_seconds: 2000 },
+  ],
+  unreadable_keys: [{ key: "ip_reputation:192.0.2.8", reason: "`high` is not a float" }],
+};
+
 export function connectionFor(profile, extra = {}) {
   return {
     profile: profile.name,
@@ -143,6 +226,7 @@ export function scenario(overrides = {}) {
     bulkFail: {},
     bulkBreakAfter: null,
     sessionsOf: {},
+    access: ACCESS,
     ...overrides,
   };
 }
@@ -344,7 +428,20 @@ export function installFakeBackend(initial) {
           s.mfaCoverage ?? { roles: [{ role: "admin", total: 1, enabled: 1 }, { role: "premium_user", total: 1, enabled: 0 }, { role: "basic_user", total: 1, enabled: 0 }, { role: "guest", total: 1, enabled: 0 }], admins_without_mfa: [], unreadable: 1 }
         );
       case "access_snapshot":
-        return s.access ?? { account_locks: [], ip_blocks: [], rate_limits: [], low_reputations: [] };
+        return clone(s.access);
+      // What core's unlock_account / unblock_ip / block_ip do to the listing (reasons recorded).
+      case "account_unlock":
+        s.access = { ...s.access, account_locks: s.access.account_locks.filter((l) => l.user_id !== args.userId) };
+        return null;
+      case "ip_unblock":
+        s.access = { ...s.access, ip_blocks: s.access.ip_blocks.filter((b) => b.ip !== args.ip) };
+        return null;
+      case "ip_block": {
+        const until = new Date(Date.UTC(2026, 10, 24, 1, 0, 0) + args.minutes * 60_000).toISOString().replace("Z", "000");
+        const row = { ip: args.ip, until, until_readable: true, ttl_seconds: args.minutes * 60, origin: "console", failures: null, causes: [] };
+        s.access = { ...s.access, ip_blocks: [row, ...s.access.ip_blocks.filter((b) => b.ip !== args.ip)] };
+        return null;
+      }
       case "user_reset_password": {
         // The Rust side deletes the user's refresh tokens with the reset (sessions_revoked).
         const n = s.sessionsOf[args.id] ?? 0;

@@ -329,10 +329,11 @@ describe("reset and threats", () => {
       account_locks: [],
       ip_blocks: [],
       rate_limits: [
-        { endpoint_type: "auth", ip: "192.0.2.99", count: 10, limit: 10, ttl_seconds: null },
-        { endpoint_type: "default", ip: "198.51.100.20", count: 37, limit: 100, ttl_seconds: 42 },
+        { endpoint_type: "auth", ip: "192.0.2.99", count: 10, limit: 10, ttl_seconds: null, unreadable: null },
+        { endpoint_type: "default", ip: "198.51.100.20", count: 37, limit: 100, ttl_seconds: 42, unreadable: null },
       ],
       low_reputations: [],
+      unreadable_keys: [],
     };
     const app = await openApp(env.browser, env.vite.url, signedIn(OFFICER, { access }));
     try {

@@ -2,8 +2,10 @@
 
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::apikey::py_int;
+use crate::audit::AuditEvent;
 use crate::error::FormatError;
 use crate::time::{format_naive_iso, parse_naive_iso};
 
@@ -108,6 +110,50 @@ pub fn canonical_ip(s: &str) -> Result<String, FormatError> {
         .map_err(|_| FormatError::invalid("ip", format!("`{s}` is not an IPv4 or IPv6 address")))
 }
 
+/// The audit event type and action the console records for a manual block (core's
+/// `Access::block_ip`). Its success record carries the address and the end time it wrote.
+pub const CONSOLE_BLOCK_EVENT: &str = "console_ip_block";
+pub const CONSOLE_BLOCK_ACTION: &str = "block.add";
+
+/// Who set an IP block, judged on evidence. Absence of login failures proves nothing: the
+/// service's events live 24 h in Redis and may be gone from the index too, so a block with no
+/// failures on record is "unknown", not "the console's".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockOrigin {
+    /// Rampart audited a console block of this address ending at this very time.
+    Console,
+    /// No console record, but the service's login failures or lockout from this address are.
+    Service,
+    /// Neither is on record (aged out, or the key was written by hand).
+    Unknown,
+}
+
+/// The origin rule. `console_record`: one of the console's block records matches this block
+/// ([`is_console_block_of`]). `service_events`: the login failures and lockouts of the address
+/// that were found, or `None` when they were not looked up; then only a console record can
+/// tell, and otherwise the origin is not judged (`None`).
+pub fn block_origin(console_record: bool, service_events: Option<usize>) -> Option<BlockOrigin> {
+    match (console_record, service_events) {
+        (true, _) => Some(BlockOrigin::Console),
+        (false, Some(n)) if n > 0 => Some(BlockOrigin::Service),
+        (false, Some(_)) => Some(BlockOrigin::Unknown),
+        (false, None) => None,
+    }
+}
+
+/// Whether `event` is the console's successful record of writing the block `ip` until `until`.
+/// The end time must match too: the service re-arms a block on each further failure with a new
+/// end time, so an earlier console block of the same address does not claim the current one.
+pub fn is_console_block_of(event: &AuditEvent, ip: &str, until: &NaiveDateTime) -> bool {
+    let detail = |k: &str| event.details.get(k).and_then(Value::as_str);
+    event.event_type == CONSOLE_BLOCK_EVENT
+        && event.action == CONSOLE_BLOCK_ACTION
+        && event.result == "success"
+        && detail("ip") == Some(ip)
+        && detail("until").and_then(|s| parse_naive_iso(s).ok()) == Some(*until)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +211,94 @@ mod tests {
             ("", None),
         ] {
             assert_eq!(canonical_ip(input).ok().as_deref(), want, "{input:?}");
+        }
+    }
+
+    fn console_block(ip: &str, until: &str, result: &str) -> AuditEvent {
+        let mut details = serde_json::Map::new();
+        details.insert("ip".into(), ip.into());
+        details.insert("minutes".into(), 30.into());
+        if result == "success" {
+            details.insert("until".into(), until.into());
+        }
+        AuditEvent {
+            event_id: "audit_1_2".into(),
+            event_type: CONSOLE_BLOCK_EVENT.into(),
+            user_id: None,
+            ip_address: "127.0.0.1".into(),
+            user_agent: "rampart-console/0.1.0".into(),
+            timestamp: parse_naive_iso("2026-11-24T04:00:00").unwrap(),
+            resource: Some(format!("ip:{ip}")),
+            action: CONSOLE_BLOCK_ACTION.into(),
+            result: result.into(),
+            details,
+            severity: "high".into(),
+        }
+    }
+
+    #[test]
+    fn a_block_is_the_consoles_only_when_its_record_names_this_address_and_end_time() {
+        let until = parse_naive_iso("2026-11-24T04:30:00.250000").unwrap();
+        let ok = console_block("203.0.113.7", "2026-11-24T04:30:00.250000", "success");
+        assert!(is_console_block_of(&ok, "203.0.113.7", &until));
+        assert!(
+            !is_console_block_of(&ok, "203.0.113.8", &until),
+            "another address"
+        );
+        let rearmed = parse_naive_iso("2026-11-24T04:41:07.000001").unwrap();
+        assert!(
+            !is_console_block_of(&ok, "203.0.113.7", &rearmed),
+            "the service re-armed the block after the console set it: the current one is not the console's"
+        );
+        let failed = console_block("203.0.113.7", "2026-11-24T04:30:00.250000", "failure");
+        assert!(
+            !is_console_block_of(&failed, "203.0.113.7", &until),
+            "a refused or failed block wrote nothing"
+        );
+        let mut unblock = ok.clone();
+        unblock.event_type = "console_ip_unblock".into();
+        unblock.action = "block.remove".into();
+        assert!(!is_console_block_of(&unblock, "203.0.113.7", &until));
+    }
+
+    #[test]
+    fn block_origin_is_judged_on_evidence_never_on_missing_failures() {
+        use BlockOrigin::*;
+        let cases = [
+            (
+                true,
+                Some(7),
+                Some(Console),
+                "a console record wins over failures",
+            ),
+            (
+                true,
+                Some(0),
+                Some(Console),
+                "a console block with no failures",
+            ),
+            (
+                true,
+                None,
+                Some(Console),
+                "causes not looked up: the record still tells",
+            ),
+            (
+                false,
+                Some(7),
+                Some(Service),
+                "failures and no console record",
+            ),
+            (
+                false,
+                Some(0),
+                Some(Unknown),
+                "no failures is not proof of a console block: events age out",
+            ),
+            (false, None, None, "nothing looked up: not judged"),
+        ];
+        for (console, service, want, why) in cases {
+            assert_eq!(block_origin(console, service), want, "{why}");
         }
     }
 }

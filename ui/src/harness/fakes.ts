@@ -1,6 +1,6 @@
 // Fake in-page APIs for the UI-kit harness: a million users computed from their index (no
 // million-object array), a locks snapshot, and a log of every fetch and abort for the tests.
-import type { AccessApi, AccessSnapshot } from "../features/access/api";
+import type { AccessApi, AccessSnapshot, CauseEvent } from "../features/access/api";
 import type { UserPage, UserQuery, UserRow, UsersApi } from "../features/users/api";
 import { queryKey } from "../features/users/api";
 
@@ -165,26 +165,72 @@ export function fakeUsersApi(opts: { total: number; delay: number; indexing?: bo
   };
 }
 
+/** A failed sign-in as the service logs it (CauseEvent). */
+function failedLogin(n: number, msAgo: number, ip: string, user: [string, string | null] | null, ua: string | null): CauseEvent {
+  return {
+    event_id: `audit_${BASE - msAgo}_${n}`,
+    timestamp: naive(BASE - msAgo),
+    event_type: "user_login",
+    action: "login",
+    result: "failure",
+    ip_address: ip,
+    user_id: user ? user[0] : null,
+    email: user ? user[1] : null,
+    user_agent: ua,
+    failures: null,
+  };
+}
+
+function lockout(msAgo: number, ip: string, user: [string, string | null] | null, failures: number): CauseEvent {
+  return { ...failedLogin(0, msAgo, ip, user, null), event_id: `audit_${BASE - msAgo}_lock`, event_type: "security_violation", action: "account_locked", result: "success", failures };
+}
+
+const MINJUN: [string, string] = ["u0000042", "minjun.0000042@example.test"];
+const UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+
 export const FAKE_ACCESS: AccessSnapshot = {
   account_locks: [
-    { user_id: "u0000042", email: "minjun.0000042@example.test", locked_at: naive(BASE - 95_000), ttl_seconds: 805, failures: 7 },
-    { user_id: "u0000977", email: null, locked_at: naive(BASE - 600_000), ttl_seconds: 300, failures: null },
+    {
+      user_id: "u0000042",
+      email: "minjun.0000042@example.test",
+      until: naive(BASE + 805_000),
+      until_readable: true,
+      ttl_seconds: 805,
+      failures: 5,
+      causes: [
+        lockout(95_000, "203.0.113.7", MINJUN, 5),
+        ...[0, 1, 2, 3, 4].map((k) => failedLogin(k + 1, 95_000 + k * 21_000, "203.0.113.7", MINJUN, k === 4 ? "python-requests/2.31.0" : UA)),
+      ],
+    },
+    { user_id: "u0000977", email: null, until: naive(BASE + 300_000), until_readable: true, ttl_seconds: 300, failures: null, causes: [] },
   ],
   ip_blocks: [
-    { ip: "203.0.113.7", blocked_at: naive(BASE - 95_000), ttl_seconds: 1705, manual: false },
-    { ip: "2001:db8:bad::1", blocked_at: naive(BASE - 30_000), ttl_seconds: 3570, manual: true },
+    {
+      ip: "203.0.113.7",
+      until: naive(BASE + 1_705_000),
+      until_readable: true,
+      ttl_seconds: 1705,
+      origin: "service",
+      failures: 3,
+      causes: [failedLogin(7, 95_000, "203.0.113.7", MINJUN, UA), failedLogin(8, 120_000, "203.0.113.7", ["u0000311", "seoyeon.0000311@example.test"], UA), failedLogin(9, 150_000, "203.0.113.7", null, null)],
+    },
+    { ip: "2001:db8:bad::1", until: naive(BASE + 3_570_000), until_readable: true, ttl_seconds: 3570, origin: "console", failures: null, causes: [] },
+    { ip: "198.51.100.23", until: "tomorrow", until_readable: false, ttl_seconds: null, origin: "unknown", failures: null, causes: [] },
   ],
   rate_limits: [
-    { endpoint_type: "auth", ip: "203.0.113.7", count: 10, limit: 10, ttl_seconds: 41 },
-    { endpoint_type: "default", ip: "198.51.100.20", count: 37, limit: 100, ttl_seconds: 12 },
-    { endpoint_type: "sensitive", ip: "2001:db8::5", count: 2, limit: 5, ttl_seconds: 55 },
+    // Not an integer: the middleware's int() fails on it too.
+    { endpoint_type: "auth", ip: "192.0.2.13", count: null, limit: 10, ttl_seconds: 33, unreadable: "`ten` is not an integer" },
+    { endpoint_type: "auth", ip: "203.0.113.7", count: 10, limit: 10, ttl_seconds: 41, unreadable: null },
+    { endpoint_type: "default", ip: "198.51.100.20", count: 37, limit: 100, ttl_seconds: 12, unreadable: null },
+    { endpoint_type: "sensitive", ip: "2001:db8::5", count: 2, limit: 5, ttl_seconds: 55, unreadable: null },
     // INCR after the window expired (CONTRACT §7.7): no TTL, never resets.
-    { endpoint_type: "auth", ip: "192.0.2.99", count: 10, limit: 10, ttl_seconds: null },
+    { endpoint_type: "auth", ip: "192.0.2.99", count: 10, limit: 10, ttl_seconds: null, unreadable: null },
   ],
   low_reputations: [
     { ip: "203.0.113.7", score: 0.2, ttl_seconds: 3400 },
     { ip: "192.0.2.66", score: 0, ttl_seconds: 2000 },
   ],
+  unreadable_keys: [{ key: "ip_reputation:192.0.2.8", reason: "`high` is not a float" }],
 };
 
 export function fakeAccessApi(): AccessApi & { calls: string[] } {
@@ -203,7 +249,7 @@ export function fakeAccessApi(): AccessApi & { calls: string[] } {
     },
     block: async (ip, minutes, reason) => {
       calls.push(`block ${ip} ${minutes} ${reason}`);
-      snap = { ...snap, ip_blocks: [...snap.ip_blocks, { ip, blocked_at: naive(BASE), ttl_seconds: minutes * 60, manual: true }] };
+      snap = { ...snap, ip_blocks: [...snap.ip_blocks, { ip, until: naive(BASE + minutes * 60_000), until_readable: true, ttl_seconds: minutes * 60, origin: "console" as const, failures: null, causes: [] }] };
     },
   };
 }

@@ -10,15 +10,18 @@ use std::sync::Arc;
 use rampart_domain::audit::AuditEvent;
 use rampart_domain::console::{AccountChange, Capability, Operator};
 use rampart_domain::keys;
-use rampart_domain::limits::{self, MAX_BLOCK_MINUTES};
-use rampart_domain::time::format_naive_iso;
+use rampart_domain::limits::{
+    self, block_origin, is_console_block_of, BlockOrigin, CONSOLE_BLOCK_ACTION,
+    CONSOLE_BLOCK_EVENT, MAX_BLOCK_MINUTES,
+};
+use rampart_domain::time::{format_naive_iso, parse_naive_iso};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::{details, require_reason, ttl_secs, Access};
 use crate::audit::{AuditAction, AuditWriter};
 use crate::guard::{mutate, operator_guard};
-use crate::ports::{AuditIndex, AuditQuery, KeySpace, Write, MAX_BATCH};
+use crate::ports::{AuditCursor, AuditIndex, AuditQuery, KeySpace, Write, MAX_BATCH};
 use crate::seed::Unreadable;
 use crate::CoreError;
 
@@ -30,6 +33,11 @@ const CAUSE_SCAN: i64 = 200;
 /// may be blocked at once; the causes of the newest are what an officer reads, and each lookup
 /// costs two round trips.
 pub const MAX_WITH_CAUSES: usize = 100;
+/// The console's own block records read from the audit index per listing (newest first, one
+/// year back: no block outlives that). More manual blocks than this in a year is not a
+/// console's pace; blocks older than the last one read are judged without their record.
+const CONSOLE_BLOCK_SCAN: usize = 2_000;
+const CONSOLE_BLOCK_PAGE: usize = 1_000;
 
 /// An audit event as the cause of a lock: what the service logged, no more.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -39,6 +47,8 @@ pub struct CauseEvent {
     pub timestamp: String,
     pub user_id: Option<String>,
     pub ip_address: String,
+    /// As the service logged it (`""` for its own lockout events).
+    pub user_agent: String,
     pub action: String,
     pub result: String,
     pub details: Value,
@@ -52,6 +62,7 @@ impl From<AuditEvent> for CauseEvent {
             timestamp: format_naive_iso(&e.timestamp),
             user_id: e.user_id,
             ip_address: e.ip_address,
+            user_agent: e.user_agent,
             action: e.action,
             result: e.result,
             details: Value::Object(e.details),
@@ -71,6 +82,19 @@ pub struct Restriction {
     /// The login failures and the `security_violation` that caused it, newest first: from the
     /// service's Redis index lists (24 h), else from the audit index.
     pub causes: Vec<CauseEvent>,
+    /// Who set an IP block ([`limits::block_origin`]); `None` for account locks (only the
+    /// service locks accounts) and for blocks listed without their causes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<BlockOrigin>,
+}
+
+impl Restriction {
+    /// The stored end time, when it parses.
+    fn until_time(&self) -> Option<chrono::NaiveDateTime> {
+        self.until_readable
+            .then(|| parse_naive_iso(&self.until).ok())
+            .flatten()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -150,6 +174,7 @@ impl Access {
                     until_readable: readable,
                     ttl_secs: ttl,
                     causes: Vec::new(),
+                    origin: None,
                 });
             }
         }
@@ -166,6 +191,60 @@ impl Access {
                 } else {
                     self.causes(None, Some(&r.subject)).await?
                 };
+            }
+            if prefix == "ip_block:" {
+                let records = self.console_block_records(&out).await?;
+                for (i, r) in out.iter_mut().enumerate() {
+                    let console = r.until_time().is_some_and(|until| {
+                        records
+                            .iter()
+                            .any(|e| is_console_block_of(e, &r.subject, &until))
+                    });
+                    let looked_up = (i < MAX_WITH_CAUSES).then_some(r.causes.len());
+                    r.origin = block_origin(console, looked_up);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The console's successful block records that may explain `blocks`, newest first, from
+    /// the audit index (where every console action is indexed). Stops once each block with a
+    /// readable end time has its record. Without an index there is no record to find.
+    async fn console_block_records(
+        &self,
+        blocks: &[Restriction],
+    ) -> Result<Vec<AuditEvent>, CoreError> {
+        let Some(index) = &self.index else {
+            return Ok(Vec::new());
+        };
+        let mut pending: Vec<(&str, chrono::NaiveDateTime)> = blocks
+            .iter()
+            .filter_map(|b| Some((b.subject.as_str(), b.until_time()?)))
+            .collect();
+        if pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        let q = AuditQuery {
+            event_types: vec![CONSOLE_BLOCK_EVENT.into()],
+            results: vec!["success".into()],
+            from: Some(self.clock.now() - chrono::Duration::minutes(MAX_BLOCK_MINUTES)),
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        let mut after: Option<AuditCursor> = None;
+        while out.len() < CONSOLE_BLOCK_SCAN {
+            let page = index.search(&q, CONSOLE_BLOCK_PAGE, after.as_ref()).await?;
+            for e in page.events {
+                pending.retain(|(ip, until)| !is_console_block_of(&e, ip, until));
+                out.push(e);
+            }
+            if pending.is_empty() {
+                break;
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
             }
         }
         Ok(out)
@@ -314,6 +393,7 @@ impl Access {
             until_readable: readable,
             ttl_secs: ttl,
             causes: Vec::new(),
+            origin: None,
         })
     }
 
@@ -332,7 +412,7 @@ impl Access {
         let reason_ok = require_reason(reason);
         let canonical = limits::canonical_ip(ip.trim());
         let shown = canonical.clone().unwrap_or_else(|_| ip.to_string());
-        let mut action = AuditAction::new("console_ip_block", "block.add")
+        let mut action = AuditAction::new(CONSOLE_BLOCK_EVENT, CONSOLE_BLOCK_ACTION)
             .resource(format!("ip:{shown}"))
             .detail("ip", shown.as_str())
             .detail("minutes", minutes)
@@ -367,6 +447,7 @@ impl Access {
                     until_readable: true,
                     ttl_secs: Some(ttl),
                     causes: Vec::new(),
+                    origin: Some(BlockOrigin::Console),
                 };
                 Ok((r, details([("until", until.into())])))
             },
@@ -405,7 +486,15 @@ impl Access {
                 unreadable: bad,
             });
         }
-        counters.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.ip.cmp(&b.ip)));
+        // Unreadable counters first: the middleware's `int()` fails on them too, so they matter
+        // more than any busy one and must not fall past `max`. Then the busiest.
+        counters.sort_by(|a, b| {
+            a.count
+                .is_some()
+                .cmp(&b.count.is_some())
+                .then(b.count.cmp(&a.count))
+                .then_with(|| a.ip.cmp(&b.ip))
+        });
         let counters_total = counters.len();
         counters.truncate(max);
         for c in counters.iter_mut() {

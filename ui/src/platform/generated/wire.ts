@@ -353,25 +353,75 @@ export type CodeRefusal = { "kind": "wrong" } | { "kind": "drift", steps: number
 
 export type ConfirmResultView = { "kind": "enabled", backup_codes: Array<string>, } | { "kind": "refused", refusal: CodeRefusal, };
 
-export type AccountLockRowView = { user_id: string, email: string | null, locked_at: string, ttl_seconds: number, 
+export type BlockOrigin = "console" | "service" | "unknown";
+
+export type CauseEventView = { event_id: string, 
 /**
- * Login failures among the events that caused it; null when none were found.
+ * Naive UTC ISO.
+ */
+timestamp: string, 
+/**
+ * `user_login` (a failed sign-in) or `security_violation` (the service's lockout).
+ */
+event_type: string, action: string, result: string, ip_address: string, 
+/**
+ * The account the event names, when it names one.
+ */
+user_id: string | null, email: string | null, 
+/**
+ * Null when the service logged none (its own lockout events have `""`).
+ */
+user_agent: string | null, 
+/**
+ * The lockout event's count of failures (`details.failures`).
  */
 failures: number | null, };
 
-export type IpBlockRowView = { ip: string, blocked_at: string, ttl_seconds: number, 
+export type AccountLockRowView = { user_id: string, email: string | null, 
 /**
- * No login-failure burst behind it: an operator's block (console or by hand).
+ * The stored value of `account_lock:{id}`: the naive-UTC end of the lock, or the raw
+ * value when it does not parse (`until_readable` false).
  */
-manual: boolean, };
+until: string, until_readable: boolean, 
+/**
+ * Null: the key has no TTL, the lock never expires.
+ */
+ttl_seconds: number | null, 
+/**
+ * Login failures among the events that caused it; null when none were found.
+ */
+failures: number | null, 
+/**
+ * The events that caused it, newest first (at most `MAX_CAUSES`).
+ */
+causes: Array<CauseEventView>, };
 
-export type RateLimitRowView = { endpoint_type: string, ip: string, count: number, limit: number, 
+export type IpBlockRowView = { ip: string, 
+/**
+ * As [`AccountLockRowView::until`], for `ip_block:{ip}`.
+ */
+until: string, until_readable: boolean, ttl_seconds: number | null, 
+/**
+ * Who set it, on evidence (`rampart_domain::limits::block_origin`); null when its causes
+ * were not looked up (past the first `MAX_WITH_CAUSES` blocks).
+ */
+origin: BlockOrigin | null, failures: number | null, causes: Array<CauseEventView>, };
+
+export type RateLimitRowView = { endpoint_type: string, ip: string, 
+/**
+ * Null when the value is not an integer (`unreadable` says why).
+ */
+count: number | null, limit: number, 
 /**
  * Seconds left in the window; null for a counter without TTL (CONTRACT §7.7: INCR
  * after the key expired made a counter that never resets, so the IP stays limited for
  * ever once it reaches the limit).
  */
-ttl_seconds: number | null, };
+ttl_seconds: number | null, 
+/**
+ * Why the value could not be read; the middleware's `int()` fails on it as well.
+ */
+unreadable: string | null, };
 
 export type ReputationRowView = { ip: string, 
 /**
@@ -379,7 +429,20 @@ export type ReputationRowView = { ip: string,
  */
 score: number, ttl_seconds: number, };
 
-export type AccessSnapshotView = { account_locks: Array<AccountLockRowView>, ip_blocks: Array<IpBlockRowView>, rate_limits: Array<RateLimitRowView>, low_reputations: Array<ReputationRowView>, };
+export type UnreadableKeyView = { key: string, reason: string, };
+
+export type AccessSnapshotView = { account_locks: Array<AccountLockRowView>, ip_blocks: Array<IpBlockRowView>, 
+/**
+ * Unreadable counters first, then the busiest.
+ */
+rate_limits: Array<RateLimitRowView>, low_reputations: Array<ReputationRowView>, 
+/**
+ * Keys of either family that could not be read (a counter name without `{type}:{ip}`, a
+ * reputation that is not a float): shown, never dropped.
+ */
+unreadable_keys: Array<UnreadableKeyView>, };
 
 /** Most users one bulk batch holds (`rampart_domain::batch::MAX_BATCH_ITEMS`). */
 export const MAX_BATCH_ITEMS = 10000;
+/** Most causing events listed per lock or block, newest first (`rampart_core::access::locks::MAX_CAUSES`). */
+export const MAX_CAUSES = 20;
