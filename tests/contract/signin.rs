@@ -619,7 +619,7 @@ async fn the_roster_says_who_holds_what_and_who_cannot_sign_in(b: Backend) {
     let roster = rampart_core::operators::roster(&reader, &seed, &ops)
         .await
         .unwrap();
-    use rampart_core::operators::Blocker;
+    use rampart_core::operators::SignInBlocker;
     let by_id = |id: &str| {
         roster
             .operators
@@ -648,17 +648,20 @@ async fn the_roster_says_who_holds_what_and_who_cannot_sign_in(b: Backend) {
         "the grant record, its granter resolved to an e-mail"
     );
     assert!(e.blockers.is_empty(), "{:?}", e.blockers);
-    assert_eq!(by_id(&a).blockers, vec![Blocker::Deactivated]);
-    assert_eq!(by_id(&c).blockers, vec![Blocker::NoMfa]);
+    assert_eq!(by_id(&a).blockers, vec![SignInBlocker::Deactivated]);
+    assert_eq!(by_id(&c).blockers, vec![SignInBlocker::NoMfa]);
     let locked = by_id(&d);
-    assert_eq!(locked.blockers, vec![Blocker::Locked]);
+    assert_eq!(locked.blockers, vec![SignInBlocker::Locked]);
     assert_eq!(locked.locked_until.as_deref(), Some("2099-01-01T00:00:00"));
     let gone = by_id("user_zz_gone");
-    assert_eq!((gone.email, gone.blockers), (None, vec![Blocker::NoUser]));
+    assert_eq!(
+        (gone.email, gone.blockers),
+        (None, vec![SignInBlocker::NoUser])
+    );
     let broken = by_id("user_zz_broken");
     assert_eq!(broken.role, None);
     assert!(
-        broken.blockers.contains(&Blocker::GrantUnreadable)
+        broken.blockers.contains(&SignInBlocker::GrantUnreadable)
             && broken
                 .grant_error
                 .as_deref()

@@ -22,7 +22,7 @@ use crate::CoreError;
 /// Why an operator cannot sign in to the console now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
-pub enum Blocker {
+pub enum SignInBlocker {
     /// The grant's JSON does not parse: no role, so no sign-in.
     GrantUnreadable,
     /// The grant names a user id with no `user:{id}` record.
@@ -56,8 +56,8 @@ pub struct OperatorEntry {
     pub granted_at: Option<String>,
     pub grant_error: Option<String>,
     /// Empty when nothing stops a sign-in (password and code aside).
-    pub blockers: Vec<Blocker>,
-    /// Naive UTC ISO, with [`Blocker::Locked`].
+    pub blockers: Vec<SignInBlocker>,
+    /// Naive UTC ISO, with [`SignInBlocker::Locked`].
     pub locked_until: Option<String>,
     /// The reasons of unreadable parts (user record, MFA record), with their keys.
     pub problems: Vec<String>,
@@ -113,7 +113,7 @@ pub async fn roster(
                 e.granted_at = Some(g.granted_at);
             }
             Err(reason) => {
-                e.blockers.push(Blocker::GrantUnreadable);
+                e.blockers.push(SignInBlocker::GrantUnreadable);
                 e.grant_error = Some(format!("{OPERATORS_KEY} field {id}: {reason}"));
             }
         }
@@ -137,35 +137,35 @@ async fn account(seed: &SeedStore, e: &mut OperatorEntry) -> Result<(), CoreErro
     let user = match seed.user(&id).await {
         Ok(Some(u)) => u,
         Ok(None) => {
-            e.blockers.push(Blocker::NoUser);
+            e.blockers.push(SignInBlocker::NoUser);
             return Ok(());
         }
         Err(ReadError::Unreadable(u)) => {
-            e.blockers.push(Blocker::UserUnreadable);
+            e.blockers.push(SignInBlocker::UserUnreadable);
             e.problems.push(format!("{}: {}", u.key, u.reason));
             return Ok(());
         }
         Err(ReadError::Store(err)) => return Err(err.into()),
     };
     if !user.is_active {
-        e.blockers.push(Blocker::Deactivated);
+        e.blockers.push(SignInBlocker::Deactivated);
     }
     // As sign-in: the flag must be on and the record must parse.
     match seed.mfa_summary(&id).await {
         Ok(Some(_)) if user.mfa_enabled => {}
-        Ok(_) => e.blockers.push(Blocker::NoMfa),
+        Ok(_) => e.blockers.push(SignInBlocker::NoMfa),
         Err(ReadError::Unreadable(u)) => {
             e.blockers.push(if user.mfa_enabled {
-                Blocker::MfaUnreadable
+                SignInBlocker::MfaUnreadable
             } else {
-                Blocker::NoMfa
+                SignInBlocker::NoMfa
             });
             e.problems.push(format!("{}: {}", u.key, u.reason));
         }
         Err(ReadError::Store(err)) => return Err(err.into()),
     }
     if let Some(v) = seed.keyspace().get(&keys::account_lock(&id)).await? {
-        e.blockers.push(Blocker::Locked);
+        e.blockers.push(SignInBlocker::Locked);
         e.locked_until = Some(match parse_lock_value(&v) {
             Ok(t) => format_naive_iso(&t),
             Err(_) => String::from_utf8_lossy(&v).into_owned(),
