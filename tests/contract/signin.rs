@@ -665,7 +665,7 @@ async fn the_roster_says_who_holds_what_and_who_cannot_sign_in(b: Backend) {
             && broken
                 .grant_error
                 .as_deref()
-                .is_some_and(|m| m.contains("unreadable console grant")),
+                .is_some_and(|m| m.contains("line 1 column")),
         "an unreadable grant is listed with its reason: {broken:?}"
     );
     assert!(

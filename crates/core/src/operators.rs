@@ -1,5 +1,5 @@
 //! The console's operators as a list to administer: every grant of Rampart's registry
-//! ([`OPERATORS_KEY`]) joined with the account it names, and why that account cannot sign in
+//! ([`rampart_domain::console::OPERATORS_KEY`]) joined with the account it names, and why that account cannot sign in
 //! now. The checks are the ones [`crate::signin::Authenticator::sign_in`] makes, read without
 //! a password, so the list says ahead of time what a sign-in would refuse.
 //!
@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use rampart_domain::console::{allows, Capability, ConsoleRole, Operator, OPERATORS_KEY};
+use rampart_domain::console::{allows, Capability, ConsoleRole, Operator};
 use rampart_domain::keys;
 use rampart_domain::limits::parse_lock_value;
 use rampart_domain::time::format_naive_iso;
@@ -46,7 +46,7 @@ pub struct OperatorEntry {
     /// From `user:{id}`; `None` when the record is missing or unreadable.
     pub email: Option<String>,
     pub username: Option<String>,
-    /// `None` when the grant is unreadable (`grant_error` says why).
+    /// `None` when the grant is unreadable (`grant_error` says why, in the JSON parser's words).
     pub role: Option<ConsoleRole>,
     /// `user_…`, or `local:<os user>` for the bootstrap.
     pub granted_by: Option<String>,
@@ -113,8 +113,10 @@ pub async fn roster(
                 e.granted_at = Some(g.granted_at);
             }
             Err(reason) => {
+                // The row already names the registry field and says "unreadable": keep the why.
                 e.blockers.push(SignInBlocker::GrantUnreadable);
-                e.grant_error = Some(format!("{OPERATORS_KEY} field {id}: {reason}"));
+                let why = reason.strip_prefix("unreadable console grant: ");
+                e.grant_error = Some(why.unwrap_or(&reason).to_string());
             }
         }
         account(seed, &mut e).await?;

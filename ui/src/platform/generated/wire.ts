@@ -393,7 +393,7 @@ export type OperatorEntry = { user_id: string,
  */
 email: string | null, username: string | null, 
 /**
- * `None` when the grant is unreadable (`grant_error` says why).
+ * `None` when the grant is unreadable (`grant_error` says why, in the JSON parser's words).
  */
 role: ConsoleRole | null, 
 /**
