@@ -167,6 +167,27 @@ describe("operators page", () => {
     }
   });
 
+  test("with a second console admin, an admin may revoke their own role: warned first, then no more buttons", async () => {
+    const operators = OPERATORS.map((o) => (o.user_id === "user_7f3a9c" ? { ...o, role: "console_admin" } : o));
+    const app = await openOperators(ADMIN, { operators });
+    try {
+      const p = app.page;
+      assert.equal(await p.getByTestId("operators-admins").getAttribute("data-value"), "2");
+      await row(p, "user_0c4e11").getByTestId("operator-revoke").click();
+      const confirm = p.getByTestId("operators-revoke-dialog");
+      assert.match(await confirm.getByTestId("operators-revoke-self").innerText(), /your own role/);
+      await confirm.getByTestId("confirm-ok").click();
+      await p.locator('[data-testid="operators-done"][data-kind="revoked"]').waitFor();
+      assert.match(await p.getByTestId("operators-done").innerText(), /You no longer have a console role/);
+      assert.deepEqual(await calls(app, "operator_revoke"), [{ who: "admin@rampart.test" }]);
+      assert.equal(await p.getByTestId("operators-grant").isDisabled(), true, "no more granting");
+      assert.equal(await p.locator('[data-testid="operator-revoke"]').count(), 0, "no more row actions");
+      assert.equal((await app.calls("operators_list")).length, 1, "no re-read that the core would refuse");
+    } finally {
+      await app.close();
+    }
+  });
+
   test("a refusal from the Rust side is shown in the dialog by its code, and nothing changes", async () => {
     const app = await openOperators(ADMIN);
     try {
