@@ -35,7 +35,7 @@ fn rng() -> rand::rngs::StdRng {
 }
 
 /// The signed-in operator (activity resets the lock) with the console role as stored now.
-async fn operator(state: &AppState) -> CmdResult<(Operator, Arc<Live>)> {
+pub(crate) async fn operator(state: &AppState) -> CmdResult<(Operator, Arc<Live>)> {
     let (op, live) = state
         .console
         .lock()

@@ -197,6 +197,8 @@ pub struct UserDetailView {
     pub api_keys: u64,
     /// Why parts of the user could not be read (sessions, MFA record…); never hidden.
     pub problems: Vec<UnreadableUserView>,
+    /// The user's console role, when they are a console operator.
+    pub console_role: Option<rampart_domain::console::ConsoleRole>,
 }
 
 /// `None` when `user:{id}` itself is unreadable (the shell refuses with its reason).
@@ -233,6 +235,7 @@ pub fn detail_view(d: &UserDetail) -> Option<UserDetailView> {
                 reason: p.reason.clone(),
             })
             .collect(),
+        console_role: d.console_role,
     })
 }
 

@@ -6,6 +6,7 @@ mod commands;
 mod error;
 mod identity;
 mod identity_wire;
+mod operators;
 mod renderer;
 mod state;
 pub mod wire;
@@ -109,6 +110,9 @@ pub fn run() {
             identity::account_unlock,
             identity::ip_unblock,
             identity::ip_block,
+            operators::operators_list,
+            operators::operator_grant,
+            operators::operator_revoke,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Rampart desktop console");

@@ -161,6 +161,11 @@ pub fn typescript() -> String {
         iw::ReputationRowView::decl(&cfg),
         iw::UnreadableKeyView::decl(&cfg),
         iw::AccessSnapshotView::decl(&cfg),
+        // Operators (console roles): rampart_core::operators and crate::operators.
+        rampart_core::operators::SignInBlocker::decl(&cfg),
+        rampart_core::operators::OperatorEntry::decl(&cfg),
+        rampart_core::operators::OperatorRoster::decl(&cfg),
+        crate::operators::OperatorGrantView::decl(&cfg),
     ];
     let mut out = String::from(
         "// GENERATED from the Rust wire schema by `RAMPART_BLESS=1 cargo test -p rampart-desktop wire`.\n// Do not edit: CI fails when this file and the Rust types drift (src-tauri/src/wire.rs).\n\n",

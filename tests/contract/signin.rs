@@ -391,6 +391,304 @@ async fn bootstrap_makes_the_first_console_admin_of_an_empty_registry(b: Backend
     assert_eq!(s.operator.role, ConsoleRole::ConsoleAdmin);
 }
 
+fn signed(id: String, role: ConsoleRole) -> Operator {
+    Operator {
+        id,
+        role,
+        authenticated_by: "sign_in".into(),
+    }
+}
+
+async fn admins(ks: &Arc<dyn KeySpace>) -> Vec<String> {
+    Operators::new(ks.clone())
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(_, g)| matches!(g, Ok(g) if g.role == ConsoleRole::ConsoleAdmin))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+async fn the_last_console_admin_stays_however_it_is_removed(b: Backend) {
+    let r = rig(b).await;
+    let seed = SeedStore::new(r.ks.clone());
+    let ops = Operators::new(r.ks.clone());
+    let admin = signed(
+        id_of(&r, "admin@rampart.demo").await,
+        ConsoleRole::ConsoleAdmin,
+    );
+    let officer_id = id_of(&r, "officer@rampart.demo").await;
+
+    let e = signin::revoke_role(&r.audit, &admin, &seed, &ops, "admin@rampart.demo")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, CoreError::Conflict(m) if m == signin::LAST_CONSOLE_ADMIN),
+        "revoking the last console admin is refused: {e:?}"
+    );
+    let newest = Trail::new(r.ks.clone()).recent(0, 1).await.unwrap();
+    let entry = newest[0].as_ref().unwrap();
+    assert_eq!(
+        (entry.outcome.as_str(), entry.action.as_str()),
+        ("failure", "console.revoke_role"),
+        "the refusal is audited"
+    );
+    let e = signin::grant_role(
+        &r.audit,
+        &admin,
+        &seed,
+        &ops,
+        "admin@rampart.demo",
+        ConsoleRole::Auditor,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&e, CoreError::Conflict(m) if m == signin::LAST_CONSOLE_ADMIN),
+        "demoting the last console admin is removing it too: {e:?}"
+    );
+    assert_eq!(
+        admins(&r.ks).await,
+        vec![admin.id.clone()],
+        "nothing changed"
+    );
+
+    // With a second console admin, an admin may step down; the other is then the last.
+    signin::grant_role(
+        &r.audit,
+        &admin,
+        &seed,
+        &ops,
+        "officer@rampart.demo",
+        ConsoleRole::ConsoleAdmin,
+    )
+    .await
+    .unwrap();
+    signin::grant_role(
+        &r.audit,
+        &admin,
+        &seed,
+        &ops,
+        "admin@rampart.demo",
+        ConsoleRole::Auditor,
+    )
+    .await
+    .unwrap();
+    assert_eq!(admins(&r.ks).await, vec![officer_id.clone()]);
+    let officer = signed(officer_id.clone(), ConsoleRole::ConsoleAdmin);
+    let e = signin::revoke_role(&r.audit, &officer, &seed, &ops, "officer@rampart.demo")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CoreError::Conflict(_)), "{e:?}");
+
+    // An unreadable grant is no console admin, and can be revoked (so it does not linger).
+    r.ks.apply(&[Write::HSet {
+        key: OPERATORS_KEY.into(),
+        fields: vec![
+            (admin.id.clone(), b"{\"role\":\"console_admin\"".to_vec()),
+            ("user_gone".into(), b"{\"role\":\"auditor\",\"granted_by\":\"local:x\",\"granted_at\":\"2026-01-01T00:00:00\"}".to_vec()),
+        ],
+    }])
+    .await
+    .unwrap();
+    let e = signin::revoke_role(&r.audit, &officer, &seed, &ops, "officer@rampart.demo")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, CoreError::Conflict(_)),
+        "an unreadable console_admin grant does not count as a second admin: {e:?}"
+    );
+    signin::revoke_role(&r.audit, &officer, &seed, &ops, "admin@rampart.demo")
+        .await
+        .unwrap();
+    // A grant whose user record is gone is revoked by its user id.
+    signin::revoke_role(&r.audit, &officer, &seed, &ops, "user_gone")
+        .await
+        .unwrap();
+    assert_eq!(ops.grant_of("user_gone").await.unwrap(), None);
+    let e = signin::revoke_role(&r.audit, &officer, &seed, &ops, "admin@rampart.demo")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, CoreError::NotFound(_)),
+        "revoking a role nobody holds says so instead of auditing a success: {e:?}"
+    );
+}
+
+async fn two_admins_revoking_each_other_at_once_leave_one(b: Backend) {
+    let r = rig(b).await;
+    let seed = SeedStore::new(r.ks.clone());
+    let ops = Operators::new(r.ks.clone());
+    let a = signed(
+        id_of(&r, "admin@rampart.demo").await,
+        ConsoleRole::ConsoleAdmin,
+    );
+    let o = signed(
+        id_of(&r, "officer@rampart.demo").await,
+        ConsoleRole::ConsoleAdmin,
+    );
+    // Many rounds, so that some interleave their read and write; none may end without an admin.
+    for round in 0..12 {
+        signin::grant_role(
+            &r.audit,
+            &a,
+            &seed,
+            &ops,
+            "officer@rampart.demo",
+            ConsoleRole::ConsoleAdmin,
+        )
+        .await
+        .unwrap();
+        let (x, y) = tokio::join!(
+            signin::revoke_role(&r.audit, &a, &seed, &ops, "officer@rampart.demo"),
+            signin::revoke_role(&r.audit, &o, &seed, &ops, "admin@rampart.demo"),
+        );
+        assert_eq!(
+            admins(&r.ks).await.len(),
+            1,
+            "round {round}: exactly one console admin is left ({x:?}, {y:?})"
+        );
+        assert!(
+            x.is_ok() != y.is_ok(),
+            "round {round}: one revoke wins, the other is refused: {x:?}, {y:?}"
+        );
+        // Put the registry back to: the demo admin is the console admin.
+        if y.is_ok() {
+            let grant = rampart_domain::console::Grant {
+                role: ConsoleRole::ConsoleAdmin,
+                granted_by: "local:test".into(),
+                granted_at: "2026-01-01T00:00:00".into(),
+            };
+            r.ks.apply(&[Write::HSet {
+                key: OPERATORS_KEY.into(),
+                fields: vec![(a.id.clone(), grant.to_json().into_bytes())],
+            }])
+            .await
+            .unwrap();
+        }
+    }
+}
+
+async fn the_roster_says_who_holds_what_and_who_cannot_sign_in(b: Backend) {
+    let r = rig(b).await;
+    let seed = SeedStore::new(r.ks.clone());
+    let ops = Operators::new(r.ks.clone());
+    let [officer, auditor, custodian, admin] = DEMO_OPERATORS;
+    let (o, a, c, d) = (
+        id_of(&r, officer.email).await,
+        id_of(&r, auditor.email).await,
+        id_of(&r, custodian.email).await,
+        id_of(&r, admin.email).await,
+    );
+    let boss = signed(d.clone(), ConsoleRole::ConsoleAdmin);
+    signin::grant_role(
+        &r.audit,
+        &boss,
+        &seed,
+        &ops,
+        officer.email,
+        ConsoleRole::KeyCustodian,
+    )
+    .await
+    .unwrap();
+    r.ks.apply(&[
+        Write::HSet {
+            key: keys::user(&a),
+            fields: vec![("is_active".into(), b"False".to_vec())],
+        },
+        Write::Del {
+            keys: vec![keys::mfa(&c)],
+        },
+        Write::Set {
+            key: keys::account_lock(&d),
+            value: b"2099-01-01T00:00:00".to_vec(),
+            ttl_secs: Some(900),
+        },
+        Write::HSet {
+            key: OPERATORS_KEY.into(),
+            fields: vec![
+                ("user_zz_gone".into(), b"{\"role\":\"auditor\",\"granted_by\":\"local:root\",\"granted_at\":\"2026-01-01T00:00:00\"}".to_vec()),
+                ("user_zz_broken".into(), b"not json".to_vec()),
+            ],
+        },
+    ])
+    .await
+    .unwrap();
+    let reader = signed(a.clone(), ConsoleRole::Auditor);
+    let roster = rampart_core::operators::roster(&reader, &seed, &ops)
+        .await
+        .unwrap();
+    use rampart_core::operators::SignInBlocker;
+    let by_id = |id: &str| {
+        roster
+            .operators
+            .iter()
+            .find(|e| e.user_id == id)
+            .unwrap_or_else(|| panic!("{id} listed"))
+            .clone()
+    };
+    assert_eq!(roster.operators.len(), 6, "every grant, readable or not");
+    assert_eq!(roster.console_admins, 1);
+    assert_eq!(roster.viewer_role, ConsoleRole::Auditor);
+    let e = by_id(&o);
+    assert_eq!(
+        (
+            e.email.as_deref(),
+            e.role,
+            e.granted_by.as_deref(),
+            e.granted_by_email.as_deref()
+        ),
+        (
+            Some(officer.email),
+            Some(ConsoleRole::KeyCustodian),
+            Some(d.as_str()),
+            Some(admin.email)
+        ),
+        "the grant record, its granter resolved to an e-mail"
+    );
+    assert!(e.blockers.is_empty(), "{:?}", e.blockers);
+    assert_eq!(by_id(&a).blockers, vec![SignInBlocker::Deactivated]);
+    assert_eq!(by_id(&c).blockers, vec![SignInBlocker::NoMfa]);
+    let locked = by_id(&d);
+    assert_eq!(locked.blockers, vec![SignInBlocker::Locked]);
+    assert_eq!(locked.locked_until.as_deref(), Some("2099-01-01T00:00:00"));
+    let gone = by_id("user_zz_gone");
+    assert_eq!(
+        (gone.email, gone.blockers),
+        (None, vec![SignInBlocker::NoUser])
+    );
+    let broken = by_id("user_zz_broken");
+    assert_eq!(broken.role, None);
+    assert!(
+        broken.blockers.contains(&SignInBlocker::GrantUnreadable)
+            && broken
+                .grant_error
+                .as_deref()
+                .is_some_and(|m| m.contains("line 1 column")),
+        "an unreadable grant is listed with its reason: {broken:?}"
+    );
+    assert!(
+        roster.operators.last().unwrap().email.is_none(),
+        "entries without an e-mail sort last"
+    );
+
+    // The user detail names the console role, so officers see why credentials are refused.
+    let detail =
+        rampart_core::users::user_detail(&seed, None, &SystemClock, &reader, officer.email)
+            .await
+            .unwrap();
+    assert_eq!(detail.console_role, Some(ConsoleRole::KeyCustodian));
+    signin::revoke_role(&r.audit, &boss, &seed, &ops, officer.email)
+        .await
+        .unwrap();
+    let detail =
+        rampart_core::users::user_detail(&seed, None, &SystemClock, &reader, officer.email)
+            .await
+            .unwrap();
+    assert_eq!(detail.console_role, None, "no role, no badge");
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         mod redis_backend {
@@ -419,4 +717,7 @@ contract!(
     no_mfa_no_role_deactivated_or_locked_accounts_cannot_enter,
     roles_are_granted_only_by_console_admins_and_bootstrap_only_once,
     bootstrap_makes_the_first_console_admin_of_an_empty_registry,
+    the_last_console_admin_stays_however_it_is_removed,
+    two_admins_revoking_each_other_at_once_leave_one,
+    the_roster_says_who_holds_what_and_who_cannot_sign_in,
 );

@@ -17,6 +17,15 @@ export const OFFICER = {
 
 export const AUDITOR = { ...OFFICER, operator_id: "user_2b81d0", email: "auditor@rampart.test", username: "auditor", role: "auditor", capabilities: ["read", "verify_trail"] };
 
+export const ADMIN = {
+  ...OFFICER,
+  operator_id: "user_0c4e11",
+  email: "admin@rampart.test",
+  username: "admin",
+  role: "console_admin",
+  capabilities: ["read", "verify_trail", "administer_identity", "administer_console"],
+};
+
 export const LOCAL_PROFILE = {
   name: "local",
   is_default: true,
@@ -166,6 +175,20 @@ export const USERS = [
   { id: "user_d4", email: "bob@example.test", username: "bob", role: "guest", is_active: true, mfa_enabled: false, last_login: "2026-06-01T00:00:00.000000", created_at: "2026-04-05T06:07:08.000000" },
 ];
 
+/** Rampart's console-role registry as operators_list returns it (OperatorEntry): readable
+ *  grants of every role, one unreadable grant, one whose user record is gone, and accounts
+ *  that cannot sign in (no MFA, deactivated, locked). One console admin, so it is the last. */
+export const OPERATORS = [
+  { user_id: "user_0c4e11", email: "admin@rampart.test", username: "admin", role: "console_admin", granted_by: "local:root", granted_by_email: null, granted_at: "2026-09-01T02:00:00", grant_error: null, blockers: [], locked_until: null, problems: [] },
+  { user_id: "user_7f3a9c", email: "officer@rampart.test", username: "officer", role: "security_officer", granted_by: "user_0c4e11", granted_by_email: "admin@rampart.test", granted_at: "2026-09-02T07:15:00", grant_error: null, blockers: [], locked_until: null, problems: [] },
+  { user_id: "user_2b81d0", email: "auditor@rampart.test", username: "auditor", role: "auditor", granted_by: "user_0c4e11", granted_by_email: "admin@rampart.test", granted_at: "2026-09-02T07:16:00", grant_error: null, blockers: [], locked_until: null, problems: [] },
+  { user_id: "user_a1", email: "minjun.kim@example.test", username: "김민준", role: "key_custodian", granted_by: "user_0c4e11", granted_by_email: "admin@rampart.test", granted_at: "2026-10-11T01:30:00", grant_error: null, blockers: ["locked"], locked_until: "2026-11-24T01:15:00", problems: [] },
+  { user_id: "user_b2", email: "seoyeon.lee@example.test", username: "이서연", role: "security_officer", granted_by: "user_0c4e11", granted_by_email: "admin@rampart.test", granted_at: "2026-10-12T05:00:00", grant_error: null, blockers: ["no_mfa"], locked_until: null, problems: [] },
+  { user_id: "user_c3", email: "alice@example.test", username: "alice", role: "auditor", granted_by: "user_7f3a9c", granted_by_email: "officer@rampart.test", granted_at: "2026-10-20T09:45:00", grant_error: null, blockers: ["deactivated", "no_mfa"], locked_until: null, problems: [] },
+  { user_id: "user_9d2f00", email: "jiho.park@ops.example.test", username: "박지호", role: null, granted_by: null, granted_by_email: null, granted_at: null, grant_error: "unknown variant `superuser`, expected one of `security_officer`, `auditor`, `key_custodian`, `console_admin` at line 1 column 20", blockers: ["grant_unreadable"], locked_until: null, problems: [] },
+  { user_id: "user_5e0a77", email: null, username: null, role: "auditor", granted_by: "user_0c4e11", granted_by_email: "admin@rampart.test", granted_at: "2026-08-30T23:00:00", grant_error: null, blockers: ["no_user"], locked_until: null, problems: [] },
+];
+
 /** A full scenario; tests override what they are about. */
 export function scenario(overrides = {}) {
   return {
@@ -227,6 +250,7 @@ export function scenario(overrides = {}) {
     bulkBreakAfter: null,
     sessionsOf: {},
     access: ACCESS,
+    operators: OPERATORS,
     ...overrides,
   };
 }
@@ -407,7 +431,7 @@ export function installFakeBackend(initial) {
       case "user_detail": {
         const u = s.users.find((x) => x.id === args.id);
         if (!u) throw err("not_found", `no user ${args.id}`);
-        return { user: u, permissions: ["read_stock_data"], mfa: { enabled: u.mfa_enabled, enrolled_at: null, backup_codes_left: u.mfa_enabled ? 10 : null }, lock: null, sessions: 0, api_keys: 0, problems: [] };
+        return { user: u, permissions: ["read_stock_data"], mfa: { enabled: u.mfa_enabled, enrolled_at: null, backup_codes_left: u.mfa_enabled ? 10 : null }, lock: null, sessions: 0, api_keys: 0, problems: [], console_role: s.operators.find((o) => o.user_id === u.id)?.role ?? null };
       }
       case "user_sessions":
       case "user_api_keys":
@@ -537,6 +561,37 @@ export function installFakeBackend(initial) {
             done: b.results.length,
             failed: b.results.filter((r) => r.outcome.status === "failed").length,
           }));
+      // ---- console roles (src-tauri/src/operators.rs; rules of crates/core/src/signin.rs)
+      case "operators_list": {
+        const admins = s.operators.filter((o) => o.role === "console_admin").length;
+        const mine = s.operators.find((o) => o.user_id === s.session?.operator_id);
+        if (!mine) throw err("forbidden", "your console role was removed; a console admin must grant one again");
+        return { operators: clone(s.operators), console_admins: admins, viewer_role: mine.role };
+      }
+      case "operator_grant":
+      case "operator_revoke": {
+        const action = cmd === "operator_grant" ? "console.grant_role" : "console.revoke_role";
+        const me = s.operators.find((o) => o.user_id === s.session?.operator_id);
+        if (me?.role !== "console_admin") throw err("forbidden", `not allowed: the console role ${me?.role ?? s.session?.role} may not perform ${action}`);
+        if (s.session.read_only) throw err("read_only", `the profile \`${s.session.profile}\` is read-only; refused to perform ${action}`);
+        const who = cmd === "operator_grant" ? args.email.trim() : args.who.trim();
+        const user = s.users.find((u) => u.email === who);
+        const entry = s.operators.find((o) => (who.includes("@") ? o.email === who : o.user_id === who));
+        if (who.includes("@") && !user && !entry) throw err("not_found", `not found: no user with e-mail ${who}`);
+        if (cmd === "operator_revoke" && !entry) throw err("not_found", `not found: ${who} has no console role`);
+        const admins = s.operators.filter((o) => o.role === "console_admin").length;
+        if (entry?.role === "console_admin" && admins <= 1 && (cmd === "operator_revoke" || args.role !== "console_admin"))
+          throw err("conflict", "conflict: this is the last console admin, and a console without one can only be repaired by bootstrapping again; grant console_admin to someone else first");
+        if (cmd === "operator_revoke") {
+          s.operators = s.operators.filter((o) => o !== entry);
+          return null;
+        }
+        const grant = { role: args.role, granted_by: s.session.operator_id, granted_at: "2026-11-24T01:00:00" };
+        const fresh = { grant_error: null, granted_by_email: s.session.email, ...grant };
+        if (entry) Object.assign(entry, fresh, { blockers: entry.blockers.filter((b) => b !== "grant_unreadable") });
+        else s.operators = [...s.operators, { user_id: user.id, email: user.email, username: user.username, ...fresh, blockers: [...(user.is_active ? [] : ["deactivated"]), ...(user.mfa_enabled ? [] : ["no_mfa"])], locked_until: null, problems: [] }];
+        return { email: who, ...grant };
+      }
       default:
         // What Tauri answers for a command the app did not register.
         throw `Command ${cmd} not found`;

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod demo;
 pub mod error;
 pub mod guard;
+pub mod operators;
 pub mod overview;
 pub mod ports;
 pub mod seed;

@@ -422,7 +422,9 @@ async fn check_password(password: &SecretString, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Grant (or change) a console role. Only a console admin may; audited both ways.
+/// Grant (or change) a console role. Only a console admin may; audited both ways. Changing the
+/// role of the last console admin to another role is refused like revoking it (see
+/// [`change_entry`]).
 pub async fn grant_role(
     audit: &AuditWriter,
     operator: &Operator,
@@ -433,6 +435,7 @@ pub async fn grant_role(
 ) -> Result<Grant, CoreError> {
     let action = AuditAction::new("permission_change", "console.grant_role")
         .detail("console_role", role.as_str())
+        .detail("target", email.trim())
         .severity("high");
     let (grant, _) = mutate(
         audit,
@@ -446,10 +449,7 @@ pub async fn grant_role(
                 granted_by: operator.id.clone(),
                 granted_at: format_naive_iso(&audit.clock().now()),
             };
-            operators
-                .ks
-                .apply(&[operators.grant_write(&id, &grant)])
-                .await?;
+            change_entry(operators, &id, Some(&grant)).await?;
             let mut extra = Map::new();
             extra.insert("subject".into(), id.into());
             Ok((grant, extra))
@@ -459,40 +459,32 @@ pub async fn grant_role(
     Ok(grant)
 }
 
-/// Remove a console role. A console admin may not remove the last console admin.
+/// Remove a console role. `who` is the operator's e-mail or, for a grant whose user record is
+/// gone (it can never sign in, but it should not linger), their `user_…` id. The last console
+/// admin cannot be removed (see [`change_entry`]); an operator may remove their own role while
+/// another console admin remains.
 pub async fn revoke_role(
     audit: &AuditWriter,
     operator: &Operator,
     seed: &SeedStore,
     operators: &Operators,
-    email: &str,
+    who: &str,
 ) -> Result<(), CoreError> {
-    let action = AuditAction::new("permission_change", "console.revoke_role").severity("high");
+    let action = AuditAction::new("permission_change", "console.revoke_role")
+        .detail("target", who.trim())
+        .severity("high");
     mutate(
         audit,
         operator,
         Capability::AdministerConsole,
         action,
         || async {
-            let id = user_for_grant(seed, email).await?;
-            let all = operators.all().await?;
-            let admins: Vec<&String> = all
-                .iter()
-                .filter(|(_, g)| matches!(g, Ok(g) if g.role == ConsoleRole::ConsoleAdmin))
-                .map(|(id, _)| id)
-                .collect();
-            if admins.len() == 1 && admins[0] == &id {
-                return Err(CoreError::Conflict(
-                    "this is the last console admin; grant the role to someone else first".into(),
-                ));
-            }
-            operators
-                .ks
-                .apply(&[Write::HDel {
-                    key: OPERATORS_KEY.into(),
-                    fields: vec![id.clone()],
-                }])
-                .await?;
+            let id = if who.contains('@') {
+                user_for_grant(seed, who).await?
+            } else {
+                who.trim().to_string()
+            };
+            change_entry(operators, &id, None).await?;
             let mut extra = Map::new();
             extra.insert("subject".into(), id.into());
             Ok(((), extra))
@@ -500,6 +492,72 @@ pub async fn revoke_role(
     )
     .await?;
     Ok(())
+}
+
+/// The sentence every refusal to leave the console without a console admin gets.
+pub const LAST_CONSOLE_ADMIN: &str = "this is the last console admin, and a console without one can only be repaired by bootstrapping again; grant console_admin to someone else first";
+
+/// How often a registry write is re-read and retried when another console changed the
+/// registry between the read and the write.
+const CHANGE_ATTEMPTS: usize = 5;
+
+/// Set (`Some`) or remove (`None`) the registry entry of `id`, refusing any change that would
+/// leave no readable console_admin grant. The decision and the write are one compare-and-set:
+/// the write holds only if `id`'s entry and one other console admin's entry are still what was
+/// read, so two admins revoking each other at the same moment cannot both succeed.
+async fn change_entry(
+    operators: &Operators,
+    id: &str,
+    new: Option<&Grant>,
+) -> Result<(), CoreError> {
+    let is_admin =
+        |v: &[u8]| matches!(Grant::parse(v), Ok(g) if g.role == ConsoleRole::ConsoleAdmin);
+    for _ in 0..CHANGE_ATTEMPTS {
+        let fields = operators.ks.hgetall(OPERATORS_KEY).await?;
+        let current = fields
+            .iter()
+            .find(|(k, _)| k.as_slice() == id.as_bytes())
+            .map(|(_, v)| v.clone());
+        if new.is_none() && current.is_none() {
+            return Err(CoreError::NotFound(format!("{id} has no console role")));
+        }
+        let mut guards = vec![Guard::HashFieldIs {
+            key: OPERATORS_KEY.into(),
+            field: id.into(),
+            value: current.clone(),
+        }];
+        let removes_admin = current.as_deref().is_some_and(is_admin)
+            && new.is_none_or(|g| g.role != ConsoleRole::ConsoleAdmin);
+        if removes_admin {
+            let mut others: Vec<_> = fields
+                .iter()
+                .filter(|(k, v)| k.as_slice() != id.as_bytes() && is_admin(v))
+                .filter_map(|(k, v)| Some((std::str::from_utf8(k).ok()?, v)))
+                .collect();
+            others.sort();
+            let Some((other, value)) = others.first() else {
+                return Err(CoreError::Conflict(LAST_CONSOLE_ADMIN.into()));
+            };
+            guards.push(Guard::HashFieldIs {
+                key: OPERATORS_KEY.into(),
+                field: (*other).to_string(),
+                value: Some((*value).clone()),
+            });
+        }
+        let write = match new {
+            Some(g) => operators.grant_write(id, g),
+            None => Write::HDel {
+                key: OPERATORS_KEY.into(),
+                fields: vec![id.into()],
+            },
+        };
+        if operators.ks.apply_guarded(&guards, &[write]).await? == Applied::Done {
+            return Ok(());
+        }
+    }
+    Err(CoreError::Conflict(
+        "the console roles kept changing while this was written; look again and retry".into(),
+    ))
 }
 
 /// Make the first console admin. Allowed only while the store has none, only for an account

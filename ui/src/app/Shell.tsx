@@ -21,6 +21,7 @@ const PAGES: Partial<Record<RouteId, ComponentType>> = {
   mfa: lazy(() => import("./identityPages").then((m) => ({ default: m.MfaRoute }))),
   approvals: lazy(() => import("./identityPages").then((m) => ({ default: m.ApprovalsRoute }))),
   threats: lazy(() => import("./identityPages").then((m) => ({ default: m.ThreatsRoute }))),
+  operators: lazy(() => import("./operatorsRoute").then((m) => ({ default: m.OperatorsRoute }))),
 };
 
 function useHashRoute(): RouteId {

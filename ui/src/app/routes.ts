@@ -17,6 +17,7 @@ export type RouteId =
   | "audit"
   | "threats"
   | "privacy"
+  | "operators"
   | "connections"
   | "settings";
 
@@ -43,6 +44,7 @@ export const ROUTES: readonly RouteDef[] = [
   { id: "ceremony", path: "/ceremony", label: "nav.ceremony", group: "keys", needs: "administer_keys", available: false },
   { id: "records", path: "/records", label: "nav.records", group: "data", needs: "read", available: false },
   { id: "privacy", path: "/privacy", label: "nav.privacy", group: "data", needs: "read", available: false },
+  { id: "operators", path: "/operators", label: "nav.operators", group: "console", needs: "read", available: true },
   { id: "connections", path: "/connections", label: "nav.connections", group: "console", needs: null, available: true },
   { id: "settings", path: "/settings", label: "nav.settings", group: "console", needs: null, available: true },
 ];

@@ -53,7 +53,7 @@ export interface AdapterHooks {
   onError?: (error: IpcError) => void;
 }
 
-function caller(hooks: AdapterHooks) {
+export function caller(hooks: AdapterHooks) {
   return async function call<T>(command: string, args?: InvokeArgs, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new DOMException("aborted", "AbortError");
     const run = invoke<T>(command, args).catch((e: unknown) => {
@@ -93,7 +93,7 @@ export function usersApi(hooks: AdapterHooks = {}): UsersApi & { refresh(): Prom
     unreadable: (offset, limit, signal) => call<UnreadablePageView>("users_unreadable", { offset, limit }, signal),
     async detail(id, signal) {
       const d = await call<UserDetailView>("user_detail", { id }, signal);
-      return { user: d.user, permissions: d.permissions, mfa: d.mfa, lock: d.lock, sessions: d.sessions, api_keys: d.api_keys };
+      return { user: d.user, permissions: d.permissions, mfa: d.mfa, lock: d.lock, sessions: d.sessions, api_keys: d.api_keys, console_role: d.console_role };
     },
     sessions: (id, signal) => call<SessionRowView[]>("user_sessions", { id }, signal),
     async apiKeys(id, signal) {

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDateTime;
 use rampart_domain::apikey::{ApiKeyRecord, ApiKeyState};
-use rampart_domain::console::Operator;
+use rampart_domain::console::{ConsoleRole, Operator, OPERATORS_KEY};
 use rampart_domain::keys;
 use rampart_domain::limits::parse_lock_value;
 use rampart_domain::time::format_naive_iso;
@@ -16,6 +16,7 @@ use ts_rs::TS;
 
 use crate::ports::{AuditIndex, AuditQuery, Clock, KeySpace, MAX_BATCH};
 use crate::seed::{ReadError, SeedStore, Unreadable};
+use crate::signin::Operators;
 use crate::users::index::require_read;
 use crate::CoreError;
 
@@ -117,6 +118,9 @@ pub struct UserDetail {
     pub sessions: Vec<SessionRow>,
     pub api_keys: Vec<ApiKeyRow>,
     pub lock: Option<LockState>,
+    /// The user's console role in Rampart's registry, when they hold one: an operator's
+    /// credentials are changed only after the role is revoked, and the detail says why.
+    pub console_role: Option<ConsoleRole>,
     /// Newest first: from the audit index when it answers, else the `user_events:{id}` list.
     pub events: Vec<EventRow>,
     pub events_source: String,
@@ -224,6 +228,17 @@ pub async fn user_detail(
             }
         },
     };
+    let console_role = match Operators::new(seed.keyspace().clone()).grant_of(&id).await {
+        Ok(g) => g.map(|g| g.role),
+        Err(CoreError::Malformed(reason)) => {
+            problems.push(Problem {
+                key: OPERATORS_KEY.into(),
+                reason,
+            });
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let (events, events_source) = recent_events(seed, index, &id, &mut problems).await?;
     Ok(UserDetail {
         id,
@@ -234,6 +249,7 @@ pub async fn user_detail(
         sessions,
         api_keys,
         lock,
+        console_role,
         events,
         events_source,
         problems,

@@ -5,6 +5,7 @@ import { useEffect, useId, useState, type ReactNode } from "react";
 import { toIpcError, type IpcError } from "../../platform";
 import { useT, type MessageKey } from "../../i18n";
 import { Badge } from "../../shared/Badge";
+import { roleKey } from "../../shared/roles";
 import { Countdown } from "../../shared/Countdown";
 import { EmptyState } from "../../shared/EmptyState";
 import { ErrorBanner } from "../../shared/ErrorBanner";
@@ -93,6 +94,13 @@ export function UserDetailPanel(props: {
             <span>{u.username}</span>
             <code className="mono muted">{u.id}</code>
           </div>
+          {detail.data?.console_role && (
+            <div className="detail-console-role">
+              <Badge tone="warn" title={t("users.console_role.title")} testid="user-console-role" value={detail.data.console_role}>
+                {t("users.console_role", { role: t(roleKey(detail.data.console_role)) })}
+              </Badge>
+            </div>
+          )}
         </div>
         <button type="button" className="btn btn-ghost btn-small" onClick={props.onClose} aria-label={t("action.close")} data-testid="user-detail-close">
           ✕
@@ -185,6 +193,19 @@ function ProfileTab({ d, act }: { d: UserDetail; act: Act }) {
         <dd>
           <Badge tone={u.role === "admin" ? "warn" : "neutral"}>{u.role}</Badge>
         </dd>
+        {d.console_role && (
+          <>
+            <dt>{t("operators.col.role")}</dt>
+            <dd className="stack-tight">
+              <span>
+                <Badge tone="warn">{t(roleKey(d.console_role))}</Badge>
+              </span>
+              <span className="note" data-testid="user-console-role-note">
+                {t("users.console_role.title")}
+              </span>
+            </dd>
+          </>
+        )}
         <dt>{t("users.col.status")}</dt>
         <dd>{u.is_active ? <Badge tone="ok">{t("users.active")}</Badge> : <Badge tone="danger">{t("users.inactive")}</Badge>}</dd>
         <dt>{t("users.col.last_login")}</dt>

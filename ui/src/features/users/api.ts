@@ -3,7 +3,7 @@
 // a fake. Names follow the Rust shapes (snake_case fields) so the mapping stays a rename-free
 // pass-through. Times are naive UTC ISO strings as the seed stores them (shared/format.ts
 // parses them as UTC).
-import type { IpcError } from "../../platform";
+import type { ConsoleRole, IpcError } from "../../platform";
 import type { BatchItem, ItemOutcome } from "../../shared/BatchPreview";
 import type { ApprovalRequest } from "../approvals/api";
 
@@ -74,6 +74,9 @@ export interface UserDetail {
   /** counts for the tab labels */
   sessions: number;
   api_keys: number;
+  /** the user's console role when they are a console operator (their credentials are then
+   *  changed only after the role is revoked) */
+  console_role?: ConsoleRole | null;
 }
 
 export interface AccountLockInfo {

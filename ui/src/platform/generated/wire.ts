@@ -187,7 +187,11 @@ export type UserDetailView = { user: UserRowView, permissions: Array<string>, mf
 /**
  * Why parts of the user could not be read (sessions, MFA record…); never hidden.
  */
-problems: Array<UnreadableUserView>, };
+problems: Array<UnreadableUserView>, 
+/**
+ * The user's console role, when they are a console operator.
+ */
+console_role: ConsoleRole | null, };
 
 export type SessionRowView = { 
 /**
@@ -441,6 +445,62 @@ rate_limits: Array<RateLimitRowView>, low_reputations: Array<ReputationRowView>,
  * reputation that is not a float): shown, never dropped.
  */
 unreadable_keys: Array<UnreadableKeyView>, };
+
+export type SignInBlocker = "grant_unreadable" | "no_user" | "user_unreadable" | "deactivated" | "no_mfa" | "mfa_unreadable" | "locked";
+
+export type OperatorEntry = { user_id: string, 
+/**
+ * From `user:{id}`; `None` when the record is missing or unreadable.
+ */
+email: string | null, username: string | null, 
+/**
+ * `None` when the grant is unreadable (`grant_error` says why, in the JSON parser's words).
+ */
+role: ConsoleRole | null, 
+/**
+ * `user_…`, or `local:<os user>` for the bootstrap.
+ */
+granted_by: string | null, 
+/**
+ * The e-mail of `granted_by` when it names a readable user.
+ */
+granted_by_email: string | null, 
+/**
+ * Naive UTC ISO, as stored.
+ */
+granted_at: string | null, grant_error: string | null, 
+/**
+ * Empty when nothing stops a sign-in (password and code aside).
+ */
+blockers: Array<SignInBlocker>, 
+/**
+ * Naive UTC ISO, with [`SignInBlocker::Locked`].
+ */
+locked_until: string | null, 
+/**
+ * The reasons of unreadable parts (user record, MFA record), with their keys.
+ */
+problems: Array<string>, };
+
+export type OperatorRoster = { 
+/**
+ * By e-mail (entries without one last, by user id).
+ */
+operators: Array<OperatorEntry>, 
+/**
+ * Readable console_admin grants: the last one cannot be revoked or demoted.
+ */
+console_admins: number, 
+/**
+ * The reader's console role as stored now (it may have changed since they signed in).
+ */
+viewer_role: ConsoleRole, };
+
+export type OperatorGrantView = { email: string, role: ConsoleRole, granted_by: string, 
+/**
+ * Naive UTC ISO.
+ */
+granted_at: string, };
 
 /** Most users one bulk batch holds (`rampart_domain::batch::MAX_BATCH_ITEMS`). */
 export const MAX_BATCH_ITEMS = 10000;
