@@ -204,7 +204,7 @@ describe("operators page", () => {
       const refusal = dialog.getByTestId("operators-action-error");
       await refusal.waitFor();
       assert.equal(await refusal.getAttribute("data-code"), "forbidden");
-      assert.match(await refusal.innerText(), /Your console role does not allow this[\s\S]*may not perform console\.grant_role/);
+      assert.match(await refusal.innerText(), /^Not allowed[\s\S]*may not perform console\.grant_role/);
       assert.equal(await dialog.isVisible(), true, "the dialog stays open with the refusal");
       await dialog.getByTestId("grant-cancel").click();
 
