@@ -13,6 +13,7 @@ use rampart_core::access::locks::Restriction;
 use rampart_core::access::Access;
 use rampart_core::CoreError;
 use rampart_domain::console::Operator;
+use rampart_domain::limits::BlockOrigin;
 use rampart_domain::qr;
 use secrecy::SecretString;
 use serde_json::json;
@@ -477,10 +478,16 @@ fn print_restrictions(out: &Out, what: &str, list: &[Restriction]) {
         let mut s = format!("{} {what}(s)\n", list.len());
         for r in list {
             s.push_str(&format!(
-                "  {}  until {} UTC  ({} left){}\n",
+                "  {}  until {} UTC  ({} left){}{}\n",
                 r.subject,
                 r.until,
                 left(r.ttl_secs),
+                match r.origin {
+                    Some(BlockOrigin::Console) => "  set by the console",
+                    Some(BlockOrigin::Service) => "  set by the service",
+                    Some(BlockOrigin::Unknown) => "  origin unknown",
+                    None => "",
+                },
                 if r.until_readable {
                     ""
                 } else {

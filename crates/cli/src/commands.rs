@@ -102,7 +102,7 @@ async fn dispatch(
         }
         Command::Approvals(cmd) => crate::users_admin::approvals(cmd, &live, &operator, out).await,
         Command::Batch(cmd) => crate::users_admin::batch(cmd, &live, &operator, out).await,
-        Command::Operators(OperatorsCmd::List) => operators_list(stores, out).await,
+        Command::Operators(OperatorsCmd::List) => operators_list(stores, &operator, out).await,
         Command::Operators(OperatorsCmd::Grant { email, role }) => {
             let role = ConsoleRole::parse(&role).ok_or_else(|| {
                 CoreError::Validation(format!(
@@ -147,29 +147,54 @@ async fn dispatch(
     }
 }
 
-async fn operators_list(stores: &Stores, out: &Out) -> Result<ExitCode, CoreError> {
-    let all = stores.operators().all().await?;
-    let docs: Vec<serde_json::Value> = all
-        .iter()
-        .map(|(id, g)| match g {
-            Ok(g) => serde_json::json!({"user_id": id, "role": g.role, "granted_by": g.granted_by, "granted_at": g.granted_at}),
-            Err(e) => serde_json::json!({"user_id": id, "unreadable": e}),
-        })
-        .collect();
-    out.print(&docs, || {
-        docs.iter()
-            .map(|d| {
-                format!(
-                    "{} {}",
-                    d["user_id"].as_str().unwrap_or(""),
-                    d["role"]
-                        .as_str()
-                        .or(d["unreadable"].as_str())
-                        .unwrap_or("")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+/// Every operator with the account behind it and what would stop its sign-in (the desktop's
+/// Operators page, from the same core roster).
+async fn operators_list(
+    stores: &Stores,
+    operator: &Operator,
+    out: &Out,
+) -> Result<ExitCode, CoreError> {
+    let roster =
+        rampart_core::operators::roster(operator, &stores.seed(), &stores.operators()).await?;
+    out.print(&roster.operators, || {
+        let mut s = format!(
+            "{} operator(s), {} console admin(s)\n",
+            roster.operators.len(),
+            roster.console_admins
+        );
+        for o in &roster.operators {
+            let role = match (&o.role, &o.grant_error) {
+                (Some(r), _) => r.as_str().to_string(),
+                (None, Some(e)) => format!("UNREADABLE GRANT ({e})"),
+                (None, None) => "?".into(),
+            };
+            let sign_in = if o.blockers.is_empty() {
+                "can sign in".to_string()
+            } else {
+                let why: Vec<String> = o
+                    .blockers
+                    .iter()
+                    .map(|b| match serde_json::to_value(b) {
+                        Ok(serde_json::Value::String(s)) => s.replace('_', " "),
+                        _ => format!("{b:?}"),
+                    })
+                    .collect();
+                format!("CANNOT SIGN IN: {}", why.join(", "))
+            };
+            s.push_str(&format!(
+                "  {:<32} {:<28} {:<18} granted by {} at {} UTC  {}\n",
+                o.email.as_deref().unwrap_or("(no user record)"),
+                o.user_id,
+                role,
+                o.granted_by_email
+                    .as_deref()
+                    .or(o.granted_by.as_deref())
+                    .unwrap_or("?"),
+                o.granted_at.as_deref().unwrap_or("?"),
+                sign_in
+            ));
+        }
+        s.trim_end().to_string()
     });
     Ok(ExitCode::SUCCESS)
 }

@@ -532,6 +532,15 @@ fn users_promotions_operators_and_access_commands_change_redis_as_the_service_re
     assert!(store.hget("rampart:console:operators", &admin_id).is_some());
     let listed = ok(&cli.run(&["operators", "list"], &admin()));
     assert_eq!(listed.as_array().unwrap().len(), 4, "the demo's four");
+    // The desktop's roster: each entry names its account and what would stop its sign-in.
+    for o in listed.as_array().unwrap() {
+        assert!(o["email"].is_string(), "{o}");
+        assert_eq!(
+            o["blockers"],
+            serde_json::json!([]),
+            "demo operators can sign in: {o}"
+        );
+    }
 }
 
 /// The local trail beside the data dir, where a read-only profile's refusals are recorded (the
