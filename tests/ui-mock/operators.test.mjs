@@ -236,11 +236,20 @@ describe("operators page", () => {
       assert.equal(await badge.getAttribute("data-value"), "security_officer");
       assert.match(await badge.getAttribute("title"), /refused until the role is revoked/);
       assert.match(await p.getByTestId("user-console-role-note").innerText(), /Password and MFA changes are refused/);
+      // The credential actions the core would refuse are disabled, saying why; the others stay.
+      const reset = p.getByTestId("user-act-reset_password");
+      assert.equal(await reset.isDisabled(), true, "no password reset for an operator");
+      assert.match(await reset.getAttribute("title"), /refused until the role is revoked/);
+      assert.equal(await p.getByTestId("user-act-deactivate").isDisabled(), false);
+      await p.getByTestId("user-tab-mfa").click();
+      assert.equal(await p.getByTestId("user-act-enroll_mfa").isDisabled(), true, "no MFA enrolment for an operator");
+      await p.getByTestId("user-tab-profile").click();
       await shoot(p, "operators-user-detail-badge-dark-en");
       await p.getByTestId("user-detail-close").click();
       await p.getByText(USERS[3].email).click();
       await p.locator(`[data-testid="user-detail"][data-user="${USERS[3].id}"] [data-testid="user-profile"]`).waitFor();
       assert.equal(await p.getByTestId("user-console-role").count(), 0, "bob holds no console role");
+      assert.equal(await p.getByTestId("user-act-reset_password").isDisabled(), false, "bob's password can be reset");
     } finally {
       await app.close();
     }

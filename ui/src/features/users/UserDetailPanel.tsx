@@ -186,6 +186,8 @@ type Act = ((a: UserAction) => void) | null;
 function ProfileTab({ d, act }: { d: UserDetail; act: Act }) {
   const t = useT();
   const u = d.user;
+  // The core refuses credential changes on an operator account (revoke the role first).
+  const credentialsLocked = !!d.console_role;
   return (
     <div className="stack">
       <dl className="kv" data-testid="user-profile">
@@ -230,7 +232,14 @@ function ProfileTab({ d, act }: { d: UserDetail; act: Act }) {
           <button type="button" className="btn btn-small" onClick={() => act("change_role")} data-testid="user-act-change_role">
             {t("users.act.change_role")}
           </button>
-          <button type="button" className="btn btn-small" onClick={() => act("reset_password")} data-testid="user-act-reset_password">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => act("reset_password")}
+            disabled={credentialsLocked}
+            title={credentialsLocked ? t("users.console_role.title") : undefined}
+            data-testid="user-act-reset_password"
+          >
             {t("users.act.reset_password")}
           </button>
           {u.is_active ? (
@@ -251,6 +260,8 @@ function ProfileTab({ d, act }: { d: UserDetail; act: Act }) {
 function MfaTab({ d, act }: { d: UserDetail; act: Act }) {
   const t = useT();
   const f = useFormat();
+  // The core refuses credential changes on an operator account (revoke the role first).
+  const credentialsLocked = !!d.console_role;
   return (
     <div className="stack">
       {!d.mfa.enabled && d.user.role === "admin" && (
@@ -282,15 +293,36 @@ function MfaTab({ d, act }: { d: UserDetail; act: Act }) {
         <div className="detail-actions">
           {d.mfa.enabled ? (
             <>
-              <button type="button" className="btn btn-small" onClick={() => act("regenerate_backup_codes")} data-testid="user-act-regenerate_backup_codes">
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => act("regenerate_backup_codes")}
+                disabled={credentialsLocked}
+                title={credentialsLocked ? t("users.console_role.title") : undefined}
+                data-testid="user-act-regenerate_backup_codes"
+              >
                 {t("users.act.regenerate_backup_codes")}
               </button>
-              <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => act("reset_mfa")} data-testid="user-act-reset_mfa">
+              <button
+                type="button"
+                className="btn btn-small btn-danger-ghost"
+                onClick={() => act("reset_mfa")}
+                disabled={credentialsLocked}
+                title={credentialsLocked ? t("users.console_role.title") : undefined}
+                data-testid="user-act-reset_mfa"
+              >
                 {t("users.act.reset_mfa")}
               </button>
             </>
           ) : (
-            <button type="button" className="btn btn-small btn-primary" onClick={() => act("enroll_mfa")} data-testid="user-act-enroll_mfa">
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              onClick={() => act("enroll_mfa")}
+              disabled={credentialsLocked}
+              title={credentialsLocked ? t("users.console_role.title") : undefined}
+              data-testid="user-act-enroll_mfa"
+            >
               {t("users.act.enroll_mfa")}
             </button>
           )}
