@@ -3,7 +3,7 @@
 // slow or down without taking the rest of the panel with it).
 import { useEffect, useId, useState, type ReactNode } from "react";
 import { toIpcError, type IpcError } from "../../platform";
-import { useT, type MessageKey } from "../../i18n";
+import { useT, type MessageKey, type Translate } from "../../i18n";
 import { Badge } from "../../shared/Badge";
 import { roleKey } from "../../shared/roles";
 import { Countdown } from "../../shared/Countdown";
@@ -183,11 +183,16 @@ export function UserDetailPanel(props: {
 
 type Act = ((a: UserAction) => void) | null;
 
+/** A credential action (password reset, MFA enrolment, reset, backup codes): the core refuses
+ *  it on an operator account until the console role is revoked, so the button says so. */
+function credentialActionProps(d: UserDetail, t: Translate): { disabled: boolean; title?: string } {
+  return d.console_role ? { disabled: true, title: t("users.console_role.title") } : { disabled: false };
+}
+
 function ProfileTab({ d, act }: { d: UserDetail; act: Act }) {
   const t = useT();
   const u = d.user;
-  // The core refuses credential changes on an operator account (revoke the role first).
-  const credentialsLocked = !!d.console_role;
+  const credentialAction = credentialActionProps(d, t);
   return (
     <div className="stack">
       <dl className="kv" data-testid="user-profile">
@@ -236,8 +241,7 @@ function ProfileTab({ d, act }: { d: UserDetail; act: Act }) {
             type="button"
             className="btn btn-small"
             onClick={() => act("reset_password")}
-            disabled={credentialsLocked}
-            title={credentialsLocked ? t("users.console_role.title") : undefined}
+            {...credentialAction}
             data-testid="user-act-reset_password"
           >
             {t("users.act.reset_password")}
@@ -260,8 +264,7 @@ function ProfileTab({ d, act }: { d: UserDetail; act: Act }) {
 function MfaTab({ d, act }: { d: UserDetail; act: Act }) {
   const t = useT();
   const f = useFormat();
-  // The core refuses credential changes on an operator account (revoke the role first).
-  const credentialsLocked = !!d.console_role;
+  const credentialAction = credentialActionProps(d, t);
   return (
     <div className="stack">
       {!d.mfa.enabled && d.user.role === "admin" && (
@@ -297,8 +300,7 @@ function MfaTab({ d, act }: { d: UserDetail; act: Act }) {
                 type="button"
                 className="btn btn-small"
                 onClick={() => act("regenerate_backup_codes")}
-                disabled={credentialsLocked}
-                title={credentialsLocked ? t("users.console_role.title") : undefined}
+                {...credentialAction}
                 data-testid="user-act-regenerate_backup_codes"
               >
                 {t("users.act.regenerate_backup_codes")}
@@ -307,8 +309,7 @@ function MfaTab({ d, act }: { d: UserDetail; act: Act }) {
                 type="button"
                 className="btn btn-small btn-danger-ghost"
                 onClick={() => act("reset_mfa")}
-                disabled={credentialsLocked}
-                title={credentialsLocked ? t("users.console_role.title") : undefined}
+                {...credentialAction}
                 data-testid="user-act-reset_mfa"
               >
                 {t("users.act.reset_mfa")}
@@ -319,8 +320,7 @@ function MfaTab({ d, act }: { d: UserDetail; act: Act }) {
               type="button"
               className="btn btn-small btn-primary"
               onClick={() => act("enroll_mfa")}
-              disabled={credentialsLocked}
-              title={credentialsLocked ? t("users.console_role.title") : undefined}
+              {...credentialAction}
               data-testid="user-act-enroll_mfa"
             >
               {t("users.act.enroll_mfa")}
