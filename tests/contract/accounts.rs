@@ -13,8 +13,8 @@ use rampart_core::users::{LastLoginFilter, UserIndex, UserQuery};
 use rampart_core::CoreError;
 use rampart_domain::approval::ApprovalStatus;
 use rampart_domain::batch::{
-    batch_key, run_lease_key, BatchAction, ItemKind, ItemStatus, RunLease, FINISHED_BATCH_TTL_SECS,
-    RUN_LEASE_TTL_SECS,
+    batch_key, run_lease_key, BatchAction, BatchPlan, ItemKind, ItemStatus, RunLease,
+    FINISHED_BATCH_TTL_SECS, RUN_LEASE_TTL_SECS,
 };
 use rampart_domain::console::{ConsoleRole, Operator};
 use rampart_domain::keys;
@@ -739,29 +739,32 @@ async fn bulk_dry_run_equals_execution(b: Backend) {
     assert!(reqs.iter().all(|v| v.request.batch_id.is_some()));
 }
 
-async fn an_interrupted_batch_resumes_without_redoing_items(b: Backend) {
-    let r = rig(b);
+/// `n` guest users `user_{prefix}0..` and a stored (not yet run) officer's batch deactivating
+/// them.
+async fn stored_deactivation(r: &Rig, prefix: &str, n: usize) -> (Vec<String>, BatchPlan) {
     let now = r.clock.now();
-    let ids: Vec<String> = (0..6).map(|i| format!("user_i{i}")).collect();
+    let ids: Vec<String> = (0..n).map(|i| format!("user_{prefix}{i}")).collect();
     for id in &ids {
-        seed_user(&r, id, Role::Guest, now).await;
+        seed_user(r, id, Role::Guest, now).await;
     }
+    let action = BatchAction::Deactivate {
+        reason: "dormant".into(),
+    };
     let plan = r
         .acc
-        .plan_batch(
-            &officer(),
-            BatchAction::Deactivate {
-                reason: "dormant".into(),
-            },
-            &ids,
-            &now,
-        )
+        .plan_batch(&officer(), action, &ids, &now)
         .await
         .unwrap();
     r.acc
         .start_batch(&r.audit, &officer(), &plan)
         .await
         .unwrap();
+    (ids, plan)
+}
+
+async fn an_interrupted_batch_resumes_without_redoing_items(b: Backend) {
+    let r = rig(b);
+    let (ids, plan) = stored_deactivation(&r, "i", 6).await;
     // Item 3's record turns into a string the service cannot read as a user: it fails, the
     // others go on.
     r.ks.apply(&[
@@ -793,10 +796,13 @@ async fn an_interrupted_batch_resumes_without_redoing_items(b: Backend) {
     );
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s2 = seen.clone();
+    // 25 s pass per item, so the run renews its lease between items (every 20 s) and keeps it.
+    let clock = r.clock.clone();
     let rest = r
         .acc
         .run_batch(&r.audit, &officer(), &plan.id, None, &move |done, total| {
-            s2.lock().unwrap().push((done, total))
+            s2.lock().unwrap().push((done, total));
+            *clock.0.lock().unwrap() += Duration::seconds(25);
         })
         .await
         .unwrap();
@@ -848,27 +854,7 @@ async fn an_interrupted_batch_resumes_without_redoing_items(b: Backend) {
 /// left by a run that died is honoured until it lapses, and a finished run leaves none.
 async fn one_batch_runs_in_one_place_at_a_time(b: Backend) {
     let r = rig(b);
-    let now = r.clock.now();
-    let ids: Vec<String> = (0..8).map(|i| format!("user_l{i}")).collect();
-    for id in &ids {
-        seed_user(&r, id, Role::Guest, now).await;
-    }
-    let plan = r
-        .acc
-        .plan_batch(
-            &officer(),
-            BatchAction::Deactivate {
-                reason: "dormant".into(),
-            },
-            &ids,
-            &now,
-        )
-        .await
-        .unwrap();
-    r.acc
-        .start_batch(&r.audit, &officer(), &plan)
-        .await
-        .unwrap();
+    let (ids, plan) = stored_deactivation(&r, "l", 8).await;
 
     // A lease held elsewhere (written as another console's run writes it).
     let other = RunLease {

@@ -36,7 +36,8 @@ pub const FINISHED_BATCH_TTL_SECS: u64 = 30 * 24 * 3600;
 /// its effect, which makes a run resumable; it does not stop two consoles (or a console and a
 /// CLI script) from running the same stored batch at once, and then both would execute and audit
 /// the items neither had recorded yet. A run therefore first takes this lease: a string key with
-/// a short TTL, set only when absent and renewed before every item, guarded on its own token.
+/// a short TTL, set only when absent and renewed between items every [`RUN_LEASE_RENEW_SECS`],
+/// guarded on its own token.
 /// A run that dies leaves a lease that expires within [`RUN_LEASE_TTL_SECS`], after which the
 /// batch resumes normally. The key is outside the `rampart:console:batch:*` pattern so scans for
 /// batches never read it as one.
@@ -47,6 +48,10 @@ pub fn run_lease_key(id: &str) -> String {
 /// Lifetime of a run lease between renewals. One item is a few guarded writes; a minute covers
 /// a slow store with room to spare, and is the longest a crashed run blocks a resume.
 pub const RUN_LEASE_TTL_SECS: u64 = 60;
+
+/// How often a run renews its lease (between items): a third of the TTL, so one slow item of up
+/// to 40 s still finds the lease its own.
+pub const RUN_LEASE_RENEW_SECS: u64 = RUN_LEASE_TTL_SECS / 3;
 
 /// The lease's value: `{token} {operator} {since}`, so a refused run can say who holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
